@@ -1,0 +1,61 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from warwire.segment import segment
+
+NEWS = (
+    'KYIV, June 3 (Reuters) - Russian forces launched 40 drones at Kyiv overnight, Gen. Oleksandr Syrskyi said. '
+    "The U.S. embassy warned citizens at 3 a.m. to shelter. "
+    '"We shot down 35 of them. The rest hit the suburbs," the air force said in a statement.\n'
+    "Officials said the attack... was the largest this month.\n\n"
+    "Share it on Facebook\nLeave a Reply\n"
+)
+
+
+def texts(article):
+    return [span.text for span in segment(article)]
+
+
+def test_news_sentences_with_quotes_abbreviations_datelines_and_furniture():
+    assert texts(NEWS) == [
+        "KYIV, June 3 (Reuters) - Russian forces launched 40 drones at Kyiv overnight, Gen. Oleksandr Syrskyi said.",
+        "The U.S. embassy warned citizens at 3 a.m. to shelter.",
+        '"We shot down 35 of them. The rest hit the suburbs," the air force said in a statement.',
+        "Officials said the attack... was the largest this month.",
+        "Share it on Facebook",
+        "Leave a Reply",
+    ]
+
+
+def test_offsets_point_into_the_article():
+    for span in segment(NEWS):
+        assert NEWS[span.start : span.end] == span.text
+
+
+def test_empty_and_blank_articles_give_no_sentences():
+    assert segment("") == []
+    assert segment("\n\n   \n\t\n") == []
+
+
+def test_repeated_sentences_get_their_own_offsets():
+    spans = segment("Yes. Yes. Yes.")
+    assert [s.start for s in spans] == [0, 5, 10]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=400))
+def test_offsets_hold_for_any_text(article):
+    previous_end = 0
+    for span in segment(article):
+        assert article[span.start : span.end] == span.text
+        assert span.text == span.text.strip() and span.text
+        assert span.start >= previous_end
+        previous_end = span.end
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["Gen. Smith said.", "He left at 3 p.m. on Monday.", '"No," he said.', "U.S. forces hit it!", "Why?", "..."]), max_size=12), st.sampled_from([" ", "\n", "\n\n"]))
+def test_no_characters_are_lost(pieces, joiner):
+    article = joiner.join(pieces)
+    covered = "".join(span.text for span in segment(article))
+    assert "".join(covered.split()) == "".join(article.split())

@@ -1,0 +1,106 @@
+"""The TF-IDF + logistic regression baseline (one-vs-rest), stored without pickle:
+the vocabulary and settings in JSON, the IDF weights and the linear layer in safetensors."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+from safetensors.numpy import load_file, save_file
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.multiclass import OneVsRestClassifier
+
+from warwire.config import Recipe
+from warwire.corpus import Example
+from warwire.errors import WarwireError
+from warwire.labels import LABELS, to_multi_hot
+from warwire.modeldir import ModelInfo
+
+VOCAB_FILE = "tfidf.json"
+WEIGHTS_FILE = "tfidf.safetensors"
+
+
+def _vectorizer_settings(recipe: Recipe) -> dict:
+    return {
+        "ngram_range": [1, recipe.ngram_max],
+        "min_df": recipe.min_df,
+        "sublinear_tf": True,
+        "lowercase": True,
+        "strip_accents": "unicode",
+    }
+
+
+class TfidfClassifier:
+    """Scores sentences with a TF-IDF vectorizer and one logistic regression per label."""
+
+    def __init__(self, vectorizer: TfidfVectorizer, coef: np.ndarray, intercept: np.ndarray, info: ModelInfo | None):
+        self.vectorizer = vectorizer
+        self.coef = coef  # (labels, features)
+        self.intercept = intercept  # (labels,)
+        self.info = info
+        self.truncated = 0  # TF-IDF reads whole sentences; kept for a uniform interface
+
+    @classmethod
+    def fit(cls, recipe: Recipe, train: Sequence[Example]) -> "TfidfClassifier":
+        settings = _vectorizer_settings(recipe)
+        vectorizer = TfidfVectorizer(**{**settings, "ngram_range": tuple(settings["ngram_range"])})
+        features = vectorizer.fit_transform([e.text for e in train])
+        gold = np.array([to_multi_hot(e.labels) for e in train], dtype=int)
+        missing = [label for i, label in enumerate(LABELS) if gold[:, i].min() == gold[:, i].max()]
+        if missing:
+            raise WarwireError(f"{recipe.train_file}: label(s) {missing} are never (or always) present; cannot train")
+        weights = None if recipe.class_weight == "none" else recipe.class_weight
+        model = OneVsRestClassifier(
+            LogisticRegression(C=recipe.c, class_weight=weights, max_iter=2000, random_state=recipe.seed)
+        ).fit(features, gold)
+        coef = np.vstack([e.coef_ for e in model.estimators_]).astype(np.float32)
+        intercept = np.concatenate([e.intercept_ for e in model.estimators_]).astype(np.float32)
+        return cls(vectorizer, coef, intercept, None)
+
+    def save(self, directory: Path) -> None:
+        settings = {
+            key: value
+            for key, value in self.vectorizer.get_params().items()
+            if key in ("ngram_range", "min_df", "sublinear_tf", "lowercase", "strip_accents")
+        }
+        settings["ngram_range"] = list(settings["ngram_range"])
+        vocabulary = {term: int(index) for term, index in self.vectorizer.vocabulary_.items()}
+        (directory / VOCAB_FILE).write_text(
+            json.dumps({"settings": settings, "vocabulary": vocabulary}, ensure_ascii=False), encoding="utf-8"
+        )
+        save_file(
+            {"idf": self.vectorizer.idf_.astype(np.float64), "coef": self.coef, "intercept": self.intercept},
+            str(directory / WEIGHTS_FILE),
+        )
+
+    @classmethod
+    def load(cls, model_dir: Path, info: ModelInfo) -> "TfidfClassifier":
+        try:
+            stored = json.loads((model_dir / VOCAB_FILE).read_text(encoding="utf-8"))
+            tensors = load_file(str(model_dir / WEIGHTS_FILE))
+            settings = stored["settings"]
+            vectorizer = TfidfVectorizer(**{**settings, "ngram_range": tuple(settings["ngram_range"])})
+            vectorizer.vocabulary_ = stored["vocabulary"]
+            vectorizer.idf_ = tensors["idf"]
+            coef, intercept = tensors["coef"], tensors["intercept"]
+        except Exception as error:  # missing or corrupt files surface as many error types
+            raise WarwireError(f"{model_dir}: cannot load TF-IDF model ({type(error).__name__}: {error})") from None
+        if coef.shape != (len(LABELS), len(stored["vocabulary"])) or intercept.shape != (len(LABELS),):
+            raise WarwireError(f"{model_dir}: TF-IDF weights do not match {len(LABELS)} labels and the vocabulary")
+        return cls(vectorizer, coef, intercept, info)
+
+    def score(
+        self, texts: Sequence[str], batch_size: int = 1024, on_batch: Callable[[int], None] | None = None
+    ) -> np.ndarray:
+        """Probabilities shaped (len(texts), labels)."""
+        scores = np.zeros((len(texts), len(LABELS)), dtype=np.float32)
+        for first in range(0, len(texts), batch_size):
+            batch = list(texts[first : first + batch_size])
+            logits = self.vectorizer.transform(batch) @ self.coef.T + self.intercept
+            scores[first : first + len(batch)] = 1 / (1 + np.exp(-logits))
+            if on_batch is not None:
+                on_batch(len(batch))
+        return scores

@@ -1,0 +1,163 @@
+"""The ``warwire`` command line: parses arguments and calls the library, nothing more."""
+
+from __future__ import annotations
+
+import functools
+import signal
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from warwire.errors import WarwireError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Label the sentences of conflict news.")
+data_app = typer.Typer(no_args_is_help=True, help="Check and build the labeled corpus.")
+app.add_typer(data_app, name="data")
+
+
+def _warn(message: str) -> None:
+    typer.echo(f"warning: {message}", err=True)
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def user_errors(command):
+    """Run a command so that bad input is one line on stderr and exit status 2.
+
+    SIGTERM is turned into KeyboardInterrupt so the same clean-up (no half-written
+    model dir or output) runs for Ctrl-C and for a killed job.
+    """
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        signal.signal(signal.SIGTERM, _raise_interrupt)
+        try:
+            return command(*args, **kwargs)
+        except WarwireError as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            typer.echo("interrupted: nothing half-written was left behind", err=True)
+            raise typer.Exit(130) from None
+
+    return wrapper
+
+
+def _progress(total: Optional[int], unit: str, description: str):
+    """A stderr progress bar that only appears for work that takes more than a moment."""
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, unit=unit, desc=description, file=sys.stderr, delay=1.0, dynamic_ncols=True)
+
+
+@app.command()
+@user_errors
+def train(
+    config: Annotated[Path, typer.Option(help="Training recipe (TOML).")] = Path("train/minilm.toml"),
+    output: Annotated[Optional[Path], typer.Option(help="Model dir to create [default: models/<recipe name>].")] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing model dir.")] = False,
+    resume: Annotated[bool, typer.Option(help="Continue an interrupted run from its last checkpoint.")] = False,
+    max_steps: Annotated[Optional[int], typer.Option(help="Stop after N optimizer steps (smoke runs).")] = None,
+    max_train_samples: Annotated[Optional[int], typer.Option(help="Train on the first N sentences only (smoke runs).")] = None,
+):
+    """Train a model from a recipe; the model dir appears only when complete."""
+    from warwire.config import load_recipe
+    from warwire.train import train as run_training
+
+    recipe = load_recipe(config)
+    output = output or Path("models") / config.stem
+    result = run_training(
+        recipe, output, overwrite=overwrite, resume=resume, max_steps=max_steps, max_train_samples=max_train_samples
+    )
+    typer.echo(
+        f"trained {recipe.kind} model in {result.seconds:.0f} s; "
+        f"dev macro-F1 {result.dev_metrics['macro_f1']:.3f} (thresholds tuned on dev); model: {result.output}"
+    )
+
+
+@app.command()
+@user_errors
+def evaluate(
+    model_dir: Annotated[Path, typer.Argument(help="A trained model dir.")],
+    data: Annotated[Optional[Path], typer.Option(help="Labeled JSONL [default: the corpus's test split].")] = None,
+    report_dir: Annotated[Optional[Path], typer.Option(help="Where metrics.json and report.md go [default: MODEL_DIR/eval].")] = None,
+):
+    """Evaluate a model on labeled data; write metrics.json and report.md."""
+    from warwire.evaluate import DEFAULT_DATA, evaluate as run_evaluation, headline_table, write_report
+    from warwire.modeldir import load_classifier
+
+    classifier = load_classifier(model_dir, warn=_warn)
+    data = data or DEFAULT_DATA
+    with _progress(None, "sent", "scoring") as bar:
+        evaluation = run_evaluation(classifier, data, on_batch=bar.update)
+    metrics_path = write_report(evaluation, report_dir or model_dir / "eval", str(model_dir))
+    typer.echo(headline_table(evaluation.metrics))
+    typer.echo(f"\nreport: {metrics_path.parent / 'report.md'}")
+
+
+@app.command()
+@user_errors
+def predict(
+    model_dir: Annotated[Path, typer.Argument(help="A trained model dir.")],
+    inputs: Annotated[list[str], typer.Argument(help=".txt/.html articles, directories of them, .jsonl/.csv with id,text, or - for stdin.")],
+    output: Annotated[Optional[Path], typer.Option(help="FILE.jsonl or FILE.csv [default: JSONL on stdout].")] = None,
+    batch_size: Annotated[int, typer.Option(min=1, help="Sentences per inference batch.")] = 64,
+):
+    """Label every sentence of the input articles."""
+    from warwire.inputs import input_paths, iter_articles
+    from warwire.modeldir import load_classifier
+    from warwire.outputs import check_output_path, open_rows
+    from warwire.predict import PredictStats, predict_rows
+
+    if output is not None:
+        check_output_path(output, input_paths(inputs))
+    classifier = load_classifier(model_dir, warn=_warn)
+    stats = PredictStats()
+    with _progress(None, "sent", "predicting") as bar, open_rows(output) as writer:
+        for row in predict_rows(classifier, iter_articles(inputs, _warn), batch_size=batch_size, on_sentences=bar.update, stats=stats):
+            writer.write(row)
+    if stats.truncated:
+        _warn(f"{stats.truncated} sentence(s) reached the model's token limit and were truncated")
+    typer.echo(f"{stats.sentences} sentences from {stats.articles} articles" + (f" -> {output}" if output else ""), err=True)
+
+
+@data_app.command("check")
+@user_errors
+def data_check(
+    corpus_dir: Annotated[Path, typer.Argument(help="Directory with train/dev/test.jsonl.")] = Path("data/corpus"),
+):
+    """Validate the corpus and print counts per split and label."""
+    from warwire.corpus import check_corpus, format_counts
+
+    report = check_corpus(corpus_dir)
+    typer.echo(format_counts(report.counts))
+    for problem in report.problems + [f"near-duplicate across splits: {n}" for n in report.near_duplicates]:
+        typer.echo(f"problem: {problem}", err=True)
+    if report.problems or report.near_duplicates:
+        raise WarwireError(f"{corpus_dir}: {len(report.problems) + len(report.near_duplicates)} problem(s) found")
+    typer.echo("ok: no problems found")
+
+
+@data_app.command("build")
+@user_errors
+def data_build(
+    source_dir: Annotated[Path, typer.Option(help="Source articles (one sentence a line).")] = Path("data/source"),
+    output_dir: Annotated[Path, typer.Option(help="Where train/dev/test.jsonl go.")] = Path("data/corpus"),
+):
+    """Rebuild the JSONL corpus from data/source (and the test split's adjudication)."""
+    from warwire.corpus_build import build
+
+    counts = build(source_dir, output_dir)
+    typer.echo(", ".join(f"{split}: {n} sentences" for split, n in counts.items()) + f" -> {output_dir}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

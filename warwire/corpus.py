@@ -1,0 +1,196 @@
+"""Read and check labeled corpora: JSONL, one sentence a line (DESIGN.md's data format).
+
+``{"id": str, "article_id": str, "text": str, "labels": [label, ...]}``; other keys are
+kept as metadata (``conflict``, ``register``, ...) and otherwise ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from warwire.errors import WarwireError
+from warwire.labels import LABELS, unknown_labels
+
+SPLITS = ("train", "dev", "test")
+DEFAULT_CORPUS_DIR = Path("data/corpus")
+# Test sentences this similar (TF-IDF cosine) to a train/dev sentence count as leaked.
+NEAR_DUPLICATE_COSINE = 0.9
+
+
+@dataclass
+class Example:
+    id: str
+    article_id: str
+    text: str
+    labels: list[str]
+    meta: dict = field(default_factory=dict)
+
+
+def parse_example(record: object, where: str) -> Example:
+    """Validate one decoded JSONL record; raise WarwireError naming ``where`` on a problem."""
+    if not isinstance(record, dict):
+        raise WarwireError(f"{where}: expected a JSON object, got {type(record).__name__}")
+    for key in ("id", "article_id", "text"):
+        if key not in record:
+            raise WarwireError(f"{where}: missing key {key!r}")
+        if not isinstance(record[key], str):
+            raise WarwireError(f"{where}: {key!r} must be a string, got {type(record[key]).__name__}")
+    if not record["text"].strip():
+        raise WarwireError(f"{where}: 'text' is empty")
+    labels = record.get("labels")
+    if not isinstance(labels, list) or not all(isinstance(label, str) for label in labels):
+        raise WarwireError(f"{where}: 'labels' must be a list of label names, got {labels!r}")
+    bad = unknown_labels(labels)
+    if bad:
+        raise WarwireError(f"{where}: unknown label(s) {bad}; the labels are {list(LABELS)}")
+    meta = {k: v for k, v in record.items() if k not in ("id", "article_id", "text", "labels")}
+    return Example(record["id"], record["article_id"], record["text"], list(dict.fromkeys(labels)), meta)
+
+
+def read_jsonl(path: Path | str) -> list[Example]:
+    """Read a labeled JSONL file; every problem is a WarwireError naming file and line."""
+    path = Path(path)
+    if not path.is_file():
+        raise WarwireError(f"{path}: no such file")
+    examples: list[Example] = []
+    try:
+        with path.open(encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                where = f"{path}:{number}"
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as error:
+                    raise WarwireError(f"{where}: malformed JSON ({error.msg})") from None
+                examples.append(parse_example(record, where))
+    except UnicodeDecodeError as error:
+        raise WarwireError(f"{path}: not UTF-8 text (byte {error.start})") from None
+    if not examples:
+        raise WarwireError(f"{path}: no examples (the file is empty)")
+    return examples
+
+
+def split_path(corpus_dir: Path | str, split: str) -> Path:
+    return Path(corpus_dir) / f"{split}.jsonl"
+
+
+def file_sha256(path: Path | str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def normalize(text: str) -> str:
+    """Lower-case, drop punctuation and squeeze spaces: the key for 'same sentence'."""
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+@dataclass
+class CheckReport:
+    """What ``warwire data check`` found: counts per split and the problems."""
+
+    counts: dict[str, dict[str, int]]
+    problems: list[str]
+    near_duplicates: list[str]
+
+
+def _duplicate_ids(splits: dict[str, list[Example]]) -> list[str]:
+    seen: dict[str, str] = {}
+    problems = []
+    for split, examples in splits.items():
+        for example in examples:
+            if example.id in seen:
+                problems.append(f"duplicate id {example.id!r} in {seen[example.id]} and {split}")
+            seen[example.id] = split
+    return problems
+
+
+def _articles_in_two_splits(splits: dict[str, list[Example]]) -> list[str]:
+    where: dict[str, set[str]] = defaultdict(set)
+    for split, examples in splits.items():
+        for example in examples:
+            where[example.article_id].add(split)
+    return [
+        f"article {article!r} has sentences in {sorted(found)}"
+        for article, found in sorted(where.items())
+        if len(found) > 1
+    ]
+
+
+def _texts_in_two_splits(splits: dict[str, list[Example]]) -> list[str]:
+    where: dict[str, set[str]] = defaultdict(set)
+    first_id: dict[str, str] = {}
+    for split, examples in splits.items():
+        for example in examples:
+            key = normalize(example.text)
+            where[key].add(split)
+            first_id.setdefault(key, example.id)
+    return [
+        f"sentence {first_id[key]!r} ({key[:60]!r}) appears in {sorted(found)}"
+        for key, found in where.items()
+        if len(found) > 1
+    ]
+
+
+def near_duplicates(
+    held_out: list[Example], seen: list[Example], threshold: float = NEAR_DUPLICATE_COSINE
+) -> list[str]:
+    """Held-out sentences whose TF-IDF cosine to some seen sentence exceeds ``threshold``."""
+    if not held_out or not seen:
+        return []
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
+    vectorizer.fit([e.text for e in seen] + [e.text for e in held_out])
+    similarity = vectorizer.transform([e.text for e in held_out]) @ vectorizer.transform(
+        [e.text for e in seen]
+    ).T
+    best = similarity.max(axis=1).toarray().ravel()
+    best_index = similarity.argmax(axis=1).A.ravel()
+    return [
+        f"{held_out[i].id!r} ~ {seen[best_index[i]].id!r} (cosine {best[i]:.2f}): {held_out[i].text[:60]!r}"
+        for i in range(len(held_out))
+        if best[i] > threshold
+    ]
+
+
+def count_labels(examples: list[Example]) -> dict[str, int]:
+    counts = Counter(label for e in examples for label in e.labels)
+    result = {
+        "articles": len({e.article_id for e in examples}),
+        "sentences": len(examples),
+    }
+    result.update({label: counts[label] for label in LABELS})
+    result["none"] = sum(1 for e in examples if not e.labels)
+    return result
+
+
+def check_corpus(corpus_dir: Path | str) -> CheckReport:
+    """Validate the corpus in ``corpus_dir`` (train/dev/test JSONL).
+
+    Malformed files raise WarwireError at the first bad line; cross-file problems
+    (duplicate ids, an article or a sentence in two splits, test sentences that
+    near-duplicate train/dev ones) are collected in the report.
+    """
+    corpus_dir = Path(corpus_dir)
+    if not corpus_dir.is_dir():
+        raise WarwireError(f"{corpus_dir}: no such corpus directory")
+    splits = {split: read_jsonl(split_path(corpus_dir, split)) for split in SPLITS}
+    problems = _duplicate_ids(splits) + _articles_in_two_splits(splits) + _texts_in_two_splits(splits)
+    leaks = near_duplicates(splits["test"], splits["train"] + splits["dev"])
+    counts = {split: count_labels(examples) for split, examples in splits.items()}
+    return CheckReport(counts=counts, problems=problems, near_duplicates=leaks)
+
+
+def format_counts(counts: dict[str, dict[str, int]]) -> str:
+    """A fixed-width table: one row per split, one column per count."""
+    columns = ["articles", "sentences", *LABELS, "none"]
+    header = f"{'split':6s}" + "".join(f"{c:>20s}" for c in columns)
+    rows = [header]
+    for split, row in counts.items():
+        rows.append(f"{split:6s}" + "".join(f"{row[c]:>20d}" for c in columns))
+    return "\n".join(rows)

@@ -1,0 +1,157 @@
+"""Articles to predict on: .txt/.html files, directories of them, .jsonl/.csv of
+``id``,``text`` records, or ``-`` for stdin. Yields (article_id, text) lazily so huge
+inputs stream."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from warwire.errors import WarwireError
+
+TEXT_SUFFIXES = (".txt",)
+HTML_SUFFIXES = (".html", ".htm")
+RECORD_SUFFIXES = (".jsonl", ".csv")
+STDIN = "-"
+
+
+@dataclass
+class Article:
+    article_id: str
+    text: str
+    source: str  # file (and line) it came from, for error messages
+
+
+def decode(data: bytes, where: str, warn: Callable[[str], None]) -> str:
+    """Decode article bytes: UTF-8 (BOM or not), UTF-16 with a BOM, else Latin-1 with a warning.
+
+    Binary data (NUL bytes outside UTF-16) is an error rather than a page of garbage.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise WarwireError(f"{where}: broken UTF-16 text (byte {error.start})") from None
+    if b"\x00" in data:
+        raise WarwireError(f"{where}: looks like a binary file, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        warn(f"{where}: not valid UTF-8 (byte {error.start}); read as Latin-1")
+        return data.decode("latin-1")
+
+
+def html_to_text(html: str, where: str) -> str:
+    """The main text of a news page (trafilatura drops menus, ads and comments)."""
+    import trafilatura
+
+    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_recall=True)
+    if not text:
+        raise WarwireError(f"{where}: no article text found in the HTML")
+    return text
+
+
+def _read_file(path: Path, article_id: str, warn) -> Article:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise WarwireError(f"{path}: cannot read ({error.strerror})") from None
+    text = decode(data, str(path), warn)
+    if path.suffix.lower() in HTML_SUFFIXES:
+        text = html_to_text(text, str(path))
+    return Article(article_id, text, str(path))
+
+
+def _records_jsonl(path: Path, warn) -> Iterator[Article]:
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            where = f"{path}:{number}"
+            line = decode(raw, where, warn)
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise WarwireError(f"{where}: malformed JSON ({error.msg})") from None
+            yield _record_article(record, where)
+
+
+def _records_csv(path: Path, warn) -> Iterator[Article]:
+    text = decode(path.read_bytes(), str(path), warn)
+    reader = csv.DictReader(text.splitlines())
+    missing = [column for column in ("id", "text") if column not in (reader.fieldnames or [])]
+    if missing:
+        raise WarwireError(f"{path}: CSV lacks column(s) {missing} (needs 'id' and 'text')")
+    for number, row in enumerate(reader, start=2):  # line 1 is the header
+        yield _record_article(row, f"{path}:{number}")
+
+
+def _record_article(record: object, where: str) -> Article:
+    if not isinstance(record, dict):
+        raise WarwireError(f"{where}: expected an object with 'id' and 'text'")
+    for key in ("id", "text"):
+        if key not in record or record[key] is None:
+            raise WarwireError(f"{where}: missing {key!r}")
+    if not isinstance(record["text"], str):
+        raise WarwireError(f"{where}: 'text' must be a string, got {type(record['text']).__name__}")
+    if not isinstance(record["id"], (str, int)) or isinstance(record["id"], bool):
+        raise WarwireError(f"{where}: 'id' must be a string, got {type(record['id']).__name__}")
+    return Article(str(record["id"]), record["text"], where)
+
+
+def _directory_files(directory: Path) -> list[Path]:
+    suffixes = TEXT_SUFFIXES + HTML_SUFFIXES
+    files = sorted(p for p in directory.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
+    if not files:
+        raise WarwireError(f"{directory}: no .txt or .html articles in this directory")
+    return files
+
+
+def _articles_of(name: str, warn) -> Iterator[Article]:
+    if name == STDIN:
+        yield Article("stdin", decode(sys.stdin.buffer.read(), "<stdin>", warn), "<stdin>")
+        return
+    path = Path(name)
+    if path.is_dir():
+        for file in _directory_files(path):
+            yield _read_file(file, file.relative_to(path).with_suffix("").as_posix(), warn)
+        return
+    if not path.is_file():
+        raise WarwireError(f"{path}: no such file or directory")
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        yield from _records_jsonl(path, warn)
+    elif suffix == ".csv":
+        yield from _records_csv(path, warn)
+    elif suffix in TEXT_SUFFIXES + HTML_SUFFIXES:
+        yield _read_file(path, path.stem, warn)
+    else:
+        raise WarwireError(f"{path}: unsupported input type {suffix or '(no suffix)'!r}; use .txt, .html, .jsonl, .csv, a directory or -")
+
+
+def iter_articles(inputs: list[str], warn: Callable[[str], None]) -> Iterator[Article]:
+    """All articles of all inputs, in order; article ids must be unique across them."""
+    seen: dict[str, str] = {}
+    for name in inputs:
+        for article in _articles_of(name, warn):
+            if article.article_id in seen:
+                raise WarwireError(
+                    f"{article.source}: duplicate article id {article.article_id!r} (first in {seen[article.article_id]})"
+                )
+            seen[article.article_id] = article.source
+            yield article
+
+
+def input_paths(inputs: list[str]) -> list[Path]:
+    """The files the inputs name (for refusing an output that would overwrite one)."""
+    paths = []
+    for name in inputs:
+        path = Path(name)
+        if name != STDIN and path.exists():
+            paths.extend(_directory_files(path) if path.is_dir() else [path])
+    return [p.resolve() for p in paths]

@@ -1,0 +1,66 @@
+"""Prediction output: JSONL or CSV by suffix, or JSONL on stdout. A file appears only
+when complete (written to a temporary file beside it, renamed at the end)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from warwire.errors import WarwireError
+
+COLUMNS = ("article_id", "sentence_index", "start", "end", "text", "labels", "scores")
+FORMATS = (".jsonl", ".csv")
+
+
+def check_output_path(output: Path, inputs: list[Path]) -> None:
+    """Refuse outputs we cannot write whole or that would clobber an input."""
+    if output.suffix.lower() not in FORMATS:
+        raise WarwireError(f"{output}: output must end in .jsonl or .csv")
+    if not output.parent.is_dir():
+        raise WarwireError(f"{output}: directory {output.parent} does not exist")
+    if output.resolve() in inputs:
+        raise WarwireError(f"{output}: output path is also an input")
+
+
+class RowWriter:
+    """Writes prediction rows as JSONL or CSV to an open text handle."""
+
+    def __init__(self, handle, fmt: str):
+        self.handle = handle
+        self.csv = csv.writer(handle) if fmt == ".csv" else None
+        if self.csv:
+            self.csv.writerow(COLUMNS)
+
+    def write(self, row: dict) -> None:
+        if self.csv:
+            values = [row[c] for c in COLUMNS]
+            values[COLUMNS.index("labels")] = ";".join(row["labels"])
+            values[COLUMNS.index("scores")] = json.dumps(row["scores"])
+            self.csv.writerow(values)
+        else:
+            self.handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+@contextmanager
+def open_rows(output: Path | None) -> Iterator[RowWriter]:
+    """A RowWriter on stdout (``output`` None) or on a file that appears only on success."""
+    if output is None:
+        yield RowWriter(sys.stdout, ".jsonl")
+        sys.stdout.flush()
+        return
+    handle = tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", newline="", dir=output.parent, prefix=f".{output.name}.", suffix=".partial", delete=False
+    )
+    try:
+        with handle:
+            yield RowWriter(handle, output.suffix.lower())
+        os.replace(handle.name, output)
+    finally:
+        if os.path.exists(handle.name):
+            os.unlink(handle.name)

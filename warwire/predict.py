@@ -1,0 +1,74 @@
+"""Batch prediction: articles in, one labeled row per sentence out, streamed in chunks
+so memory stays flat however many articles come in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from warwire.inputs import Article
+from warwire.labels import LABELS
+from warwire.metrics import apply_thresholds
+from warwire.segment import segment
+
+# Sentences scored together; bounds memory (texts, encodings, scores) per chunk while
+# leaving enough sentences to sort by length and batch efficiently.
+CHUNK_SENTENCES = 2048
+
+
+@dataclass
+class PredictStats:
+    articles: int = 0
+    sentences: int = 0
+    truncated: int = 0
+
+
+def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[tuple[Article, int, object]]]:
+    """Groups of (article, sentence index, span), whole articles at a time, about ``size`` long."""
+    chunk: list = []
+    for article in articles:
+        chunk.extend((article, index, span) for index, span in enumerate(segment(article.text)))
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def predict_rows(
+    classifier,
+    articles: Iterable[Article],
+    batch_size: int = 64,
+    chunk_sentences: int = CHUNK_SENTENCES,
+    on_sentences: Callable[[int], None] | None = None,
+    stats: PredictStats | None = None,
+) -> Iterator[dict]:
+    """Yield one row per sentence, in input order, with labels and per-label scores.
+
+    Args:
+        classifier: a loaded model (``warwire.modeldir.load_classifier``).
+        articles: (article_id, text) records, e.g. from ``warwire.inputs.iter_articles``.
+        on_sentences: called with the number of sentences scored, for progress bars.
+        stats: filled with counts of articles, sentences and truncated sentences.
+    """
+    stats = stats if stats is not None else PredictStats()
+    thresholds = classifier.info.thresholds
+    last_article = None
+    for chunk in _chunks(articles, chunk_sentences):
+        scores = classifier.score([span.text for _, _, span in chunk], batch_size=batch_size, on_batch=on_sentences)
+        decisions = apply_thresholds(scores, thresholds)
+        for (article, index, span), row_scores, row_decisions in zip(chunk, scores, decisions):
+            if article is not last_article:
+                stats.articles += 1
+                last_article = article
+            stats.sentences += 1
+            yield {
+                "article_id": article.article_id,
+                "sentence_index": index,
+                "start": span.start,
+                "end": span.end,
+                "text": span.text,
+                "labels": [label for label, on in zip(LABELS, row_decisions) if on],
+                "scores": {label: round(float(s), 4) for label, s in zip(LABELS, row_scores)},
+            }
+    stats.truncated = classifier.truncated

