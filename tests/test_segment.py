@@ -59,3 +59,17 @@ def test_no_characters_are_lost(pieces, joiner):
     article = joiner.join(pieces)
     covered = "".join(span.text for span in segment(article))
     assert "".join(covered.split()) == "".join(article.split())
+
+
+def test_a_huge_single_line_article_is_cut_correctly_and_fast_enough():
+    sentence = "The army said a shell struck the school in Gen. Ivanov's district at 3 a.m. on Monday. "
+    article = sentence * 3000  # 260 kB on one line: pysbd alone would take minutes
+    spans = segment(article)
+    assert len(spans) == 3000
+    assert all(article[s.start : s.end] == s.text == sentence.strip() for s in spans)
+
+
+def test_a_line_without_spaces_is_kept_whole():
+    article = "x" * 5000
+    spans = segment(article)
+    assert "".join(s.text for s in spans) == article
