@@ -61,6 +61,8 @@ def _read_file(path: Path, article_id: str, warn) -> Article:
         data = path.read_bytes()
     except OSError as error:
         raise WarwireError(f"{path}: cannot read ({error.strerror})") from None
+    if not data.strip():
+        raise WarwireError(f"{path}: empty file")
     text = decode(data, str(path), warn)
     if path.suffix.lower() in HTML_SUFFIXES:
         text = html_to_text(text, str(path))
@@ -114,7 +116,10 @@ def _directory_files(directory: Path) -> list[Path]:
 
 def _articles_of(name: str, warn) -> Iterator[Article]:
     if name == STDIN:
-        yield Article("stdin", decode(sys.stdin.buffer.read(), "<stdin>", warn), "<stdin>")
+        data = sys.stdin.buffer.read()
+        if not data.strip():
+            raise WarwireError("<stdin>: empty input")
+        yield Article("stdin", decode(data, "<stdin>", warn), "<stdin>")
         return
     path = Path(name)
     if path.is_dir():
@@ -124,6 +129,8 @@ def _articles_of(name: str, warn) -> Iterator[Article]:
     if not path.is_file():
         raise WarwireError(f"{path}: no such file or directory")
     suffix = path.suffix.lower()
+    if suffix in RECORD_SUFFIXES and path.stat().st_size == 0:
+        raise WarwireError(f"{path}: empty file")
     if suffix == ".jsonl":
         yield from _records_jsonl(path, warn)
     elif suffix == ".csv":

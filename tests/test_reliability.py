@@ -1,0 +1,77 @@
+"""Interruptions, resume, version warnings and offline loading."""
+
+import json
+import socket
+
+import pytest
+from transformers import TrainerCallback
+
+import warwire.transformer as transformer_module
+from warwire.config import load_recipe
+from warwire.modeldir import INFO_FILE, load_classifier
+from warwire.train import train, work_dir_for
+
+
+class _InterruptAfterFirstCheckpoint(TrainerCallback):
+    def on_save(self, args, state, control, **kwargs):
+        raise KeyboardInterrupt
+
+
+def interrupt_after_first_checkpoint(monkeypatch):
+    """Make training runs stop (as Ctrl-C would) right after their first checkpoint."""
+
+    class InterruptedTrainer(transformer_module.Trainer):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.add_callback(_InterruptAfterFirstCheckpoint())
+
+    monkeypatch.setattr(transformer_module, "Trainer", InterruptedTrainer)
+
+
+def test_interrupted_training_leaves_no_model_and_resume_matches(tmp_path, tiny_recipe, monkeypatch):
+    recipe = load_recipe(tiny_recipe)
+    reference = train(recipe, tmp_path / "reference")
+
+    output = tmp_path / "interrupted"
+    with monkeypatch.context() as patch:
+        interrupt_after_first_checkpoint(patch)
+        with pytest.raises(KeyboardInterrupt):
+            train(recipe, output)
+    assert not output.exists()  # nothing that looks finished
+    assert not list(tmp_path.glob(".interrupted.partial-*"))
+    assert list(work_dir_for(output).glob("checkpoint-*"))  # but checkpoints to resume from
+
+    resumed = train(recipe, output, resume=True)
+    assert resumed.dev_metrics == reference.dev_metrics
+    assert resumed.thresholds == reference.thresholds
+    assert not work_dir_for(output).exists()
+
+
+def test_resume_without_checkpoints_is_an_error(tmp_path, tfidf_recipe):
+    from warwire.errors import WarwireError
+
+    with pytest.raises(WarwireError, match="nothing to resume"):
+        train(load_recipe(tfidf_recipe), tmp_path / "m", resume=True)
+
+
+def test_version_differences_are_warned(tmp_path, tfidf_recipe):
+    output = tmp_path / "m"
+    train(load_recipe(tfidf_recipe), output)
+    info = json.loads((output / INFO_FILE).read_text())
+    info["versions"]["scikit-learn"] = "0.0.1"
+    (output / INFO_FILE).write_text(json.dumps(info))
+    warnings = []
+    load_classifier(output, warn=warnings.append)
+    assert len(warnings) == 1 and "scikit-learn trained with 0.0.1" in warnings[0]
+
+
+def test_loading_needs_no_network(tmp_path, tiny_recipe, monkeypatch):
+    train(load_recipe(tiny_recipe), tmp_path / "m", max_steps=1)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("network access attempted")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    classifier = load_classifier(tmp_path / "m")
+    assert classifier.score(["A drone hit the depot."]).shape == (1, 4)
