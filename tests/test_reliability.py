@@ -75,3 +75,32 @@ def test_loading_needs_no_network(tmp_path, tiny_recipe, monkeypatch):
     monkeypatch.setattr(socket, "create_connection", refuse)
     classifier = load_classifier(tmp_path / "m")
     assert classifier.score(["A drone hit the depot."]).shape == (1, 4)
+
+
+def test_sigterm_is_handled_like_ctrl_c(tmp_path):
+    """SIGTERM runs the same clean-up as Ctrl-C: the output file never appears."""
+    import os
+    import signal
+
+    import typer
+
+    from warwire.cli import user_errors
+    from warwire.outputs import open_rows
+
+    output = tmp_path / "out.jsonl"
+
+    @user_errors
+    def long_job():
+        with open_rows(output) as writer:
+            writer.write({"article_id": "a"})
+            os.kill(os.getpid(), signal.SIGTERM)
+            writer.write({"article_id": "never"})
+
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        with pytest.raises(typer.Exit) as stopped:
+            long_job()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert stopped.value.exit_code == 130
+    assert list(tmp_path.iterdir()) == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -85,7 +86,8 @@ def _records_jsonl(path: Path, warn) -> Iterator[Article]:
 
 def _records_csv(path: Path, warn) -> Iterator[Article]:
     text = decode(path.read_bytes(), str(path), warn)
-    reader = csv.DictReader(text.splitlines())
+    # newline='' keeps line breaks inside quoted fields (multi-paragraph articles).
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     missing = [column for column in ("id", "text") if column not in (reader.fieldnames or [])]
     if missing:
         raise WarwireError(f"{path}: CSV lacks column(s) {missing} (needs 'id' and 'text')")

@@ -44,7 +44,9 @@ class RowWriter:
             values[COLUMNS.index("scores")] = json.dumps(row["scores"])
             self.csv.writerow(values)
         else:
-            self.handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            line = json.dumps(row, ensure_ascii=False)
+            # U+2028/2029 are valid in JSON but split lines in many JSONL readers.
+            self.handle.write(line.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n")
 
 
 @contextmanager
