@@ -38,5 +38,20 @@ data: $(BIN)/warwire
 	$(BIN)/warwire data build
 	$(BIN)/warwire data check
 
+## Rebuild the shipped evaluation reports: eval/minilm, eval/tfidf (test split) and
+## eval/comparison.md. Trains models/minilm (~15 min) and models/tfidf first if missing.
+eval: $(BIN)/warwire
+	test -d models/minilm || $(BIN)/warwire train --config train/minilm.toml --output models/minilm
+	test -d models/tfidf || $(BIN)/warwire train --config train/tfidf.toml --output models/tfidf
+	$(BIN)/warwire evaluate models/minilm --report-dir eval/minilm
+	$(BIN)/warwire evaluate models/tfidf --report-dir eval/tfidf
+	$(BIN)/warwire compare eval/tfidf eval/minilm --output eval
+
+## Prediction speed and memory: transformers pipeline vs warwire torch vs warwire int8 (README "Speed").
+## Uses $(MODEL) (trained first if missing; speed does not depend on how well it is trained).
+bench: $(BIN)/warwire
+	test -d $(MODEL) || $(BIN)/warwire train --config train/minilm.toml --output $(MODEL)
+	$(BIN)/python benchmarks/bench_predict.py $(MODEL)
+
 clean:
 	rm -rf $(VENV) models/*/ .pytest_cache

@@ -1,21 +1,46 @@
-"""Evaluation of a model dir on labeled data: metrics.json for machines, report.md
-for people."""
+"""Evaluation of a model dir on labeled data: score the sentences, assemble every
+figure (with article-level bootstrap intervals) and write the report dir:
+
+- ``metrics.json``: every figure, for machines (DESIGN.md's keys kept as plain floats,
+  each interval beside its figure as ``<name>_ci: [low, high]``);
+- ``report.md`` with ``pr_curves.png`` and ``reliability.png``, for people;
+- ``predictions.jsonl``: gold, predicted labels and scores per sentence, which
+  ``warwire compare`` needs for its paired test.
+"""
 
 from __future__ import annotations
 
 import json
+import math
 import os
-import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from warwire.bootstrap import (
+    CONFIDENCE_LEVEL,
+    DEFAULT_RESAMPLES,
+    DEFAULT_SEED,
+    MIN_ARTICLES,
+    bootstrap,
+    percentile_interval,
+)
+from warwire.calibration import calibration_summary
 from warwire.corpus import DEFAULT_CORPUS_DIR, Example, file_sha256, read_jsonl, split_path
-from warwire.labels import LABELS, NONE_LABEL, to_multi_hot
-from warwire.metrics import apply_thresholds, compute_metrics
+from warwire.errors import WarwireError
+from warwire.labels import LABELS, from_multi_hot, to_multi_hot
+from warwire.metrics import apply_thresholds, average_precision, compute_metrics, cooccurrence
+from warwire.report import PR_CURVES_PNG, RELIABILITY_PNG, report_markdown
+from warwire.slices import all_slices
+from warwire.weighted_metrics import all_metrics
 
 DEFAULT_DATA = split_path(DEFAULT_CORPUS_DIR, "test")
+DEFAULT_TOP_ERRORS = 5
+PREDICTIONS_FILE = "predictions.jsonl"
+# Scores in predictions.jsonl: 6 decimals keep float32 precision and the file small.
+SCORE_DECIMALS = 6
 
 
 @dataclass
@@ -27,82 +52,228 @@ class Evaluation:
     predicted: np.ndarray
 
 
-def evaluate(classifier, data_path: Path | str = DEFAULT_DATA, on_batch=None) -> Evaluation:
-    """Score every sentence of ``data_path`` and compare with its gold labels."""
+def evaluate(
+    classifier,
+    data_path: Path | str = DEFAULT_DATA,
+    on_batch=None,
+    *,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = DEFAULT_SEED,
+    slice_by: Sequence[str] | None = None,
+    top_errors: int = DEFAULT_TOP_ERRORS,
+    model_dir: Path | str | None = None,
+) -> Evaluation:
+    """Score every sentence of ``data_path`` and compare with its gold labels.
+
+    Args:
+        classifier: a loaded model (``info`` and ``score(texts)``).
+        data_path: labeled JSONL.
+        on_batch: progress callback, called with the sentences of each scored batch.
+        resamples: bootstrap resamples for the intervals (article-level).
+        seed: bootstrap seed.
+        slice_by: metadata keys to slice by; None picks them (slices.slice_keys).
+        top_errors: most confident false positives/negatives kept per label.
+        model_dir: recorded in the metrics as the model's path.
+
+    Returns:
+        The Evaluation: metrics plus the per-sentence arrays.
+    """
+    if resamples < 1:
+        raise WarwireError(f"--bootstrap must be at least 1, got {resamples}")
     examples = read_jsonl(data_path)
     gold = np.array([to_multi_hot(e.labels) for e in examples], dtype=int)
-    scores = classifier.score([e.text for e in examples], on_batch=on_batch)
-    predicted = apply_thresholds(scores, classifier.info.thresholds)
-    metrics = compute_metrics(gold, predicted)
+    scores = np.asarray(classifier.score([e.text for e in examples], on_batch=on_batch), dtype=float)
+    thresholds = dict(classifier.info.thresholds)
+    predicted = apply_thresholds(scores, thresholds)
+    metrics = score_metrics(
+        examples, gold, scores, predicted, thresholds,
+        resamples=resamples, seed=seed, slice_by=slice_by, top_errors=top_errors,
+    )
     metrics["data"] = {"path": str(data_path), "sha256": file_sha256(data_path)}
-    metrics["thresholds"] = dict(classifier.info.thresholds)
+    metrics["model"] = {"path": None if model_dir is None else str(model_dir), "kind": classifier.info.kind}
     return Evaluation(metrics=metrics, examples=examples, gold=gold, scores=scores, predicted=predicted)
 
 
-def _names(vector) -> str:
-    return ", ".join(label for label, on in zip(LABELS, vector) if on) or NONE_LABEL
+def with_intervals(point: dict, samples: dict, level: float = CONFIDENCE_LEVEL) -> dict:
+    """``point`` with ``<name>_ci`` inserted right after every figure that has samples.
+
+    Args:
+        point: nested dict of point estimates (as in metrics.json).
+        samples: nested dict of the same figures, one value per resample.
+        level: coverage of the intervals.
+
+    Returns:
+        A new nested dict; figures without samples (support, sentences) are unchanged.
+    """
+    result = {}
+    for key, value in point.items():
+        if isinstance(value, dict):
+            result[key] = with_intervals(value, samples.get(key, {}), level) if key in samples else value
+            continue
+        result[key] = value
+        if key in samples:
+            result[f"{key}_ci"] = percentile_interval(samples[key], level)
+    return result
 
 
-def headline_table(metrics: dict) -> str:
-    """The per-label table plus micro/macro/exact match, as Markdown."""
-    rows = ["| label | precision | recall | F1 | support |", "|---|---:|---:|---:|---:|"]
+def confident_errors(examples: Sequence[Example], gold, scores, predicted, top: int) -> dict:
+    """Per label, the ``top`` false positives with the highest score and the ``top``
+    false negatives with the lowest (the model's most confident mistakes).
+
+    Returns:
+        label -> {"false_positives": [...], "false_negatives": [...]}, each row with the
+        sentence ``id``, ``article_id``, ``text``, ``gold``, ``predicted``, ``score`` (this
+        label's) and ``scores`` (all labels').
+    """
+
+    def row(i: int, label_index: int) -> dict:
+        return {
+            "id": examples[i].id,
+            "article_id": examples[i].article_id,
+            "text": examples[i].text,
+            "gold": from_multi_hot(gold[i]),
+            "predicted": from_multi_hot(predicted[i]),
+            "score": float(scores[i, label_index]),
+            "scores": {label: float(scores[i, j]) for j, label in enumerate(LABELS)},
+        }
+
+    result = {}
+    for j, label in enumerate(LABELS):
+        false_pos = np.flatnonzero((predicted[:, j] == 1) & (gold[:, j] == 0))
+        false_neg = np.flatnonzero((predicted[:, j] == 0) & (gold[:, j] == 1))
+        # Stable sorts: equal scores keep data order, so the report is reproducible.
+        false_pos = false_pos[np.argsort(-scores[false_pos, j], kind="stable")][:top]
+        false_neg = false_neg[np.argsort(scores[false_neg, j], kind="stable")][:top]
+        result[label] = {
+            "false_positives": [row(i, j) for i in false_pos],
+            "false_negatives": [row(i, j) for i in false_neg],
+        }
+    return result
+
+
+def json_safe(value):
+    """NaN -> None throughout, so metrics.json is strict JSON (no bare NaN)."""
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_safe(v) for v in value]
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def score_metrics(
+    examples: Sequence[Example],
+    gold: np.ndarray,
+    scores: np.ndarray,
+    predicted: np.ndarray,
+    thresholds: dict[str, float],
+    *,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = DEFAULT_SEED,
+    slice_by: Sequence[str] | None = None,
+    top_errors: int = DEFAULT_TOP_ERRORS,
+    level: float = CONFIDENCE_LEVEL,
+) -> dict:
+    """Every figure of an evaluation, from the per-sentence arrays.
+
+    Point estimates come from scikit-learn (metrics.py) and calibration.py; intervals
+    from the article-level bootstrap of the same figures (weighted_metrics.py).
+
+    Args:
+        examples: the sentences (ids, article ids, metadata for slices, text for errors).
+        gold, predicted: 0/1 shaped (sentences, labels).
+        scores: probabilities shaped (sentences, labels).
+        thresholds: label -> decision threshold used for ``predicted``.
+        resamples, seed, level: the bootstrap's resamples, seed and coverage.
+        slice_by: metadata keys to slice by; None picks them.
+        top_errors: errors kept per label and kind.
+
+    Returns:
+        The metrics dict written to metrics.json (without ``data`` and ``model``).
+    """
+    article_ids = [e.article_id for e in examples]
+    point = compute_metrics(gold, predicted)
+    point["articles"] = len(set(article_ids))
+    calibration = calibration_summary(gold, scores)
+    point["ece"] = calibration["ece"]
+    ap = average_precision(gold, scores)
     for label in LABELS:
-        m = metrics["per_label"][label]
-        rows.append(f"| {label} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} |")
-    rows.append(f"| **macro** | | | **{metrics['macro_f1']:.3f}** | |")
-    rows.append(f"| micro | | | {metrics['micro_f1']:.3f} | |")
-    rows.append("")
-    rows.append(
-        f"Exact match (all four decisions right): {metrics['exact_match']:.3f}; "
-        f"accuracy on sentences with no label: {metrics['none_accuracy']:.3f}; "
-        f"{metrics['sentences']} sentences."
-    )
-    return "\n".join(rows)
+        point["per_label"][label].update(
+            threshold=float(thresholds[label]),
+            average_precision=ap[label],
+            ece=calibration["per_label"][label]["ece"],
+        )
+    samples = bootstrap(lambda weights: all_metrics(gold, predicted, scores, weights), article_ids, resamples, seed)
+    metrics = with_intervals(point, samples, level)
+    metrics["bootstrap"] = {
+        "resamples": resamples, "seed": seed, "level": level, "unit": "article", "method": "percentile",
+        "min_articles": MIN_ARTICLES,
+    }
+    metrics["thresholds"] = {label: float(thresholds[label]) for label in LABELS}
+    metrics["cooccurrence"] = cooccurrence(gold, predicted)
+    metrics["calibration"] = {
+        "bins": calibration["bins"],
+        "reliability": calibration["reliability"],
+        "per_label": {label: calibration["per_label"][label]["reliability"] for label in LABELS},
+    }
+    metrics["slices"] = all_slices(examples, gold, predicted, slice_by, resamples, seed, level)
+    metrics["errors"] = confident_errors(examples, gold, scores, predicted, top_errors)
+    return json_safe(metrics)
 
 
-def _misclassified(evaluation: Evaluation) -> list[str]:
-    rows = ["| id | article | sentence | gold | predicted |", "|---|---|---|---|---|"]
+def predictions_jsonl(evaluation: Evaluation) -> str:
+    """One line per sentence: id, article_id, gold, predicted, scores (label -> probability)."""
+    lines = []
     for i, example in enumerate(evaluation.examples):
-        if (evaluation.gold[i] != evaluation.predicted[i]).any():
-            text = example.text.replace("|", "\\|")
-            rows.append(
-                f"| {example.id} | {example.article_id} | {text} | {_names(evaluation.gold[i])} | {_names(evaluation.predicted[i])} |"
-            )
-    return rows
+        record = {
+            "id": example.id,
+            "article_id": example.article_id,
+            "gold": from_multi_hot(evaluation.gold[i]),
+            "predicted": from_multi_hot(evaluation.predicted[i]),
+            "scores": {label: round(float(evaluation.scores[i, j]), SCORE_DECIMALS) for j, label in enumerate(LABELS)},
+        }
+        lines.append(json.dumps(record, ensure_ascii=False))
+    return "\n".join(lines) + "\n"
 
 
-def report_markdown(evaluation: Evaluation, model_dir: str) -> str:
-    metrics = evaluation.metrics
-    errors = _misclassified(evaluation)
-    return "\n".join(
-        [
-            f"# Evaluation of `{model_dir}`",
-            "",
-            f"Data: `{metrics['data']['path']}` (sha256 `{metrics['data']['sha256'][:12]}…`).",
-            "",
-            "## Headline",
-            "",
-            headline_table(metrics),
-            "",
-            f"## Misclassified sentences ({len(errors) - 2})",
-            "",
-            *errors,
-            "",
-        ]
-    )
+def write_files_atomic(directory: Path, files: dict[str, bytes]) -> None:
+    """Write every file to a temporary beside its target, then move them all in place.
 
-
-def _write_atomic(path: Path, text: str) -> None:
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".partial") as handle:
-        handle.write(text)
-    os.replace(handle.name, path)
+    Everything is rendered before the first move, so a failure (or Ctrl-C) while
+    rendering or writing leaves the previous report untouched and no partial file.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name, content in files.items():
+            # A plain open() (not mkstemp) so the file gets the usual umask permissions.
+            temporary = directory / f".{name}.{os.getpid()}.partial"
+            staged.append((temporary, directory / name))
+            temporary.write_bytes(content)
+        for temporary, target in staged:
+            os.replace(temporary, target)
+    finally:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
 
 
 def write_report(evaluation: Evaluation, report_dir: Path | str, model_dir: str) -> Path:
-    """Write metrics.json and report.md into ``report_dir``; return the metrics path."""
+    """Write metrics.json, predictions.jsonl, report.md and the PNGs into ``report_dir``.
+
+    Returns:
+        The path of metrics.json.
+    """
+    from warwire.plots import pr_curves_png, reliability_png  # matplotlib: only when writing
+
     report_dir = Path(report_dir)
-    report_dir.mkdir(parents=True, exist_ok=True)
-    metrics_path = report_dir / "metrics.json"
-    _write_atomic(metrics_path, json.dumps(evaluation.metrics, indent=2) + "\n")
-    _write_atomic(report_dir / "report.md", report_markdown(evaluation, model_dir))
-    return metrics_path
+    metrics = evaluation.metrics
+    files = {
+        "metrics.json": (json.dumps(metrics, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode(),
+        PREDICTIONS_FILE: predictions_jsonl(evaluation).encode(),
+        PR_CURVES_PNG: pr_curves_png(evaluation.gold, evaluation.scores, metrics),
+        RELIABILITY_PNG: reliability_png(metrics),
+        "report.md": report_markdown(metrics, model_dir).encode(),
+    }
+    write_files_atomic(report_dir, files)
+    return report_dir / "metrics.json"

@@ -84,15 +84,29 @@ def _records_jsonl(path: Path, warn) -> Iterator[Article]:
             yield _record_article(record, where)
 
 
+def _csv_lines(handle, path: Path, warn) -> Iterator[str]:
+    """The CSV's text line by line, so a large file is never held whole.
+
+    UTF-16 (with a BOM) is decoded as a stream; otherwise each line is decoded like a
+    JSONL line (UTF-8, else Latin-1 with a warning naming the line). Line endings are
+    kept, so the csv module still joins quoted fields that span lines.
+    """
+    if handle.peek(2)[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        yield from io.TextIOWrapper(handle, encoding="utf-16", newline="")
+        return
+    for number, raw in enumerate(handle, start=1):
+        yield decode(raw, f"{path}:{number}", warn)
+
+
 def _records_csv(path: Path, warn) -> Iterator[Article]:
-    text = decode(path.read_bytes(), str(path), warn)
-    # newline='' keeps line breaks inside quoted fields (multi-paragraph articles).
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    missing = [column for column in ("id", "text") if column not in (reader.fieldnames or [])]
-    if missing:
-        raise WarwireError(f"{path}: CSV lacks column(s) {missing} (needs 'id' and 'text')")
-    for number, row in enumerate(reader, start=2):  # line 1 is the header
-        yield _record_article(row, f"{path}:{number}")
+    with path.open("rb") as handle:
+        # Line endings are kept (newline='' semantics): line breaks inside quoted fields survive.
+        reader = csv.DictReader(_csv_lines(handle, path, warn))
+        missing = [column for column in ("id", "text") if column not in (reader.fieldnames or [])]
+        if missing:
+            raise WarwireError(f"{path}: CSV lacks column(s) {missing} (needs 'id' and 'text')")
+        for number, row in enumerate(reader, start=2):  # line 1 is the header
+            yield _record_article(row, f"{path}:{number}")
 
 
 def _record_article(record: object, where: str) -> Article:

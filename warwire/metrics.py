@@ -4,9 +4,9 @@ per-label decision thresholds tuned on dev."""
 from __future__ import annotations
 
 import numpy as np
-from sklearn.metrics import f1_score, precision_recall_fscore_support
+from sklearn.metrics import average_precision_score, f1_score, precision_recall_fscore_support
 
-from warwire.labels import LABELS
+from warwire.labels import LABELS, NONE_LABEL
 
 # Thresholds tried per label on dev; a coarse grid keeps tuning from over-fitting a
 # small dev split.
@@ -43,6 +43,55 @@ def compute_metrics(gold: np.ndarray, predicted: np.ndarray) -> dict:
             }
             for i, label in enumerate(LABELS)
         },
+    }
+
+
+def average_precision(gold: np.ndarray, scores: np.ndarray) -> dict[str, float | None]:
+    """Per label, scikit-learn's average precision (area under the PR curve, stepwise).
+
+    Unlike F1 it does not depend on the decision threshold: it says how well the scores
+    rank the label's sentences above the others.
+
+    Args:
+        gold: 0/1 shaped (sentences, labels).
+        scores: probabilities shaped (sentences, labels).
+
+    Returns:
+        label -> AP, or None for a label with no gold sentence (AP is undefined).
+    """
+    gold = np.asarray(gold, dtype=int)
+    return {
+        label: float(average_precision_score(gold[:, i], scores[:, i])) if gold[:, i].any() else None
+        for i, label in enumerate(LABELS)
+    }
+
+
+def cooccurrence(gold: np.ndarray, predicted: np.ndarray) -> dict:
+    """Gold-vs-predicted label table, with ``none`` (the empty set) as a fifth label.
+
+    Cell (g, p) counts the sentences whose gold labels include g and whose predicted
+    labels include p. The diagonal holds each label's true positives; an off-diagonal
+    cell mixes right answers (sentences that really carry both) with confusions, so
+    ``confusions`` also counts only the sentences where p is predicted but not gold.
+
+    Args:
+        gold: 0/1 shaped (sentences, labels).
+        predicted: 0/1 shaped (sentences, labels).
+
+    Returns:
+        ``{"labels": [...4 labels, "none"], "counts": rows gold x columns predicted,
+        "confusions": same shape, p predicted on a sentence of gold g without being gold}``.
+    """
+    gold = np.asarray(gold, dtype=int)
+    predicted = np.asarray(predicted, dtype=int)
+    # Append the "none" column: 1 where a sentence has no label at all.
+    gold_x = np.column_stack([gold, gold.sum(axis=1) == 0]).astype(int)
+    predicted_x = np.column_stack([predicted, predicted.sum(axis=1) == 0]).astype(int)
+    wrong_x = predicted_x * (1 - gold_x)
+    return {
+        "labels": [*LABELS, NONE_LABEL],
+        "counts": (gold_x.T @ predicted_x).tolist(),
+        "confusions": (gold_x.T @ wrong_x).tolist(),
     }
 
 

@@ -38,7 +38,7 @@ def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[tuple[Artic
 def predict_rows(
     classifier,
     articles: Iterable[Article],
-    batch_size: int = 64,
+    batch_size: int = 16,
     chunk_sentences: int = CHUNK_SENTENCES,
     on_sentences: Callable[[int], None] | None = None,
     stats: PredictStats | None = None,

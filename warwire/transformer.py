@@ -3,7 +3,8 @@ fine-tuned with ``transformers.Trainer``, and batched inference over sentences."
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -26,13 +27,23 @@ from warwire.errors import WarwireError
 from warwire.labels import ID2LABEL, LABEL2ID, LABELS, to_multi_hot
 from warwire.metrics import compute_metrics
 from warwire.modeldir import ModelInfo
+from warwire.scoring import BatchScorer, available_cores
 
 WEIGHTS_FILE = "model.safetensors"
 
-# Per-call bars for loading weights and mapping datasets drown the training bar.
-transformers.utils.logging.disable_progress_bar()
+# Bars for mapping datasets and warnings about the fresh head drown the training bar.
 transformers.utils.logging.set_verbosity_error()
 datasets.disable_progress_bars()
+
+
+@contextmanager
+def _no_loading_bar():
+    """Hide the per-tensor 'Loading weights' bar, keep the training bar."""
+    transformers.utils.logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        transformers.utils.logging.enable_progress_bar()
 
 
 def resolve_backbone(name: str) -> str:
@@ -57,20 +68,27 @@ def build_model(backbone: str):
     """Tokenizer and a fresh multi-label classification head on ``backbone``."""
     path = resolve_backbone(backbone)
     try:
-        tokenizer = AutoTokenizer.from_pretrained(path, trust_remote_code=False, **_load_kwargs(path))
-        model = AutoModelForSequenceClassification.from_pretrained(
-            path,
-            num_labels=len(LABELS),
-            id2label=ID2LABEL,
-            label2id=LABEL2ID,
-            problem_type="multi_label_classification",
-            use_safetensors=True,
-            trust_remote_code=False,
-            **_load_kwargs(path),
-        )
+        with _no_loading_bar():
+            tokenizer, model = _load_backbone(path)
     except (OSError, ValueError) as error:
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise WarwireError(f"backbone {backbone!r}: cannot load ({first_line})") from None
+    return tokenizer, model
+
+
+def _load_backbone(path: str):
+    """Tokenizer and a fresh 4-label sigmoid head on the backbone at ``path``."""
+    tokenizer = AutoTokenizer.from_pretrained(path, trust_remote_code=False, **_load_kwargs(path))
+    model = AutoModelForSequenceClassification.from_pretrained(
+        path,
+        num_labels=len(LABELS),
+        id2label=ID2LABEL,
+        label2id=LABEL2ID,
+        problem_type="multi_label_classification",
+        use_safetensors=True,
+        trust_remote_code=False,
+        **_load_kwargs(path),
+    )
     return tokenizer, model
 
 
@@ -163,15 +181,22 @@ def save_transformer(directory: Path, tokenizer, model) -> None:
     tokenizer.save_pretrained(directory)
 
 
-class TransformerClassifier:
-    """Scores sentences with a fine-tuned transformer from a model dir."""
+class TransformerClassifier(BatchScorer):
+    """Scores sentences with a fine-tuned transformer from a model dir (PyTorch, fp32).
+
+    ``score(texts, batch_size, on_batch)`` comes from ``warwire.scoring.BatchScorer``
+    (length-sorted batches, truncation count), shared with the ONNX backend.
+    """
+
+    tensor_type = "pt"
+    backend = "torch"
 
     def __init__(self, tokenizer, model, info: ModelInfo, max_length: int):
-        self.tokenizer = tokenizer
+        super().__init__(tokenizer, info, max_length)
         self.model = model.eval()
-        self.info = info
-        self.max_length = max_length
-        self.truncated = 0  # sentences cut to max_length so far, reported by callers
+        # One intra-op thread per core this process may use (torch's default counts
+        # the machine's cores, which oversubscribes a container or a taskset).
+        torch.set_num_threads(available_cores())
 
     @classmethod
     def load(cls, model_dir: Path, info: ModelInfo) -> "TransformerClassifier":
@@ -179,10 +204,11 @@ class TransformerClassifier:
         if not weights.is_file():
             raise WarwireError(f"{model_dir}: missing weights file {WEIGHTS_FILE}")
         try:
-            tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True, trust_remote_code=False)
-            model = AutoModelForSequenceClassification.from_pretrained(
-                model_dir, local_files_only=True, use_safetensors=True, trust_remote_code=False
-            )
+            with _no_loading_bar():
+                tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True, trust_remote_code=False)
+                model = AutoModelForSequenceClassification.from_pretrained(
+                    model_dir, local_files_only=True, use_safetensors=True, trust_remote_code=False
+                )
         except Exception as error:  # corrupt weights surface as many error types
             message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             raise WarwireError(f"{model_dir}: cannot load model ({message})") from None
@@ -192,35 +218,6 @@ class TransformerClassifier:
             )
         return cls(tokenizer, model, info, int(info.recipe.get("max_length", 128)))
 
-    def score(
-        self,
-        texts: Sequence[str],
-        batch_size: int = 64,
-        on_batch: Callable[[int], None] | None = None,
-    ) -> np.ndarray:
-        """Probabilities shaped (len(texts), labels), in the order of ``texts``.
-
-        Sentences are sorted by length so each batch pads little; ``on_batch`` gets
-        the number of sentences done after each batch (for progress bars).
-        """
-        scores = np.zeros((len(texts), len(LABELS)), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        with torch.inference_mode():
-            for first in range(0, len(order), batch_size):
-                indices = order[first : first + batch_size]
-                encoded = self.tokenizer(
-                    [texts[i] for i in indices],
-                    truncation=True,
-                    max_length=self.max_length,
-                    padding=True,
-                    return_tensors="pt",
-                    return_overflowing_tokens=False,
-                    return_length=True,
-                )
-                lengths = encoded.pop("length")
-                self.truncated += int((lengths >= self.max_length).sum())
-                logits = self.model(**encoded).logits
-                scores[indices] = torch.sigmoid(logits).numpy()
-                if on_batch is not None:
-                    on_batch(len(indices))
-        return scores
+    def _probabilities(self, encoded) -> np.ndarray:
+        with torch.inference_mode():  # no autograd bookkeeping
+            return torch.sigmoid(self.model(**encoded).logits).numpy()

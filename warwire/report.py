@@ -1,0 +1,228 @@
+"""report.md: the evaluation as a reviewer reads it on a code host, rendered from the
+metrics dict alone (so it can be rebuilt from metrics.json).
+
+Sections, in order: Headline, Per label, Precision-recall curves, Calibration, Label
+co-occurrence, Slices, Most confident errors, Reproduce. Every figure with an
+interval shows it as ``value [low, high]`` (95%, article-level bootstrap).
+"""
+
+from __future__ import annotations
+
+from warwire.labels import LABELS, NONE_LABEL
+
+PR_CURVES_PNG = "pr_curves.png"
+RELIABILITY_PNG = "reliability.png"
+HEADLINE_ROWS = (
+    ("macro_f1", "**macro-F1** (headline: mean of the four labels' F1)"),
+    ("micro_f1", "micro-F1 (all label decisions pooled)"),
+    ("exact_match", "exact match (all four decisions right)"),
+    ("none_accuracy", "accuracy on sentences with no label"),
+    ("ece", "expected calibration error (lower is better)"),
+)
+SECTIONS = (
+    "Headline",
+    "Per label",
+    "Precision-recall curves",
+    "Calibration",
+    "Label co-occurrence",
+    "Slices",
+    "Most confident errors",
+    "Reproduce",
+)
+
+
+def fmt(value, digits: int = 3) -> str:
+    """A number for a table cell; '–' when undefined (None)."""
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def fmt_ci(value, interval) -> str:
+    """``0.812 [0.771, 0.850]``, or the bare value when there is no interval."""
+    if value is None:
+        return "–"
+    return fmt(value) if not interval else f"{fmt(value)} [{fmt(interval[0])}, {fmt(interval[1])}]"
+
+
+def cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def label_names(labels: list[str]) -> str:
+    return ", ".join(labels) or NONE_LABEL
+
+
+def headline_table(metrics: dict) -> str:
+    """The per-label table with macro and micro rows, each F1 with its interval.
+
+    Args:
+        metrics: an evaluation's metrics dict.
+
+    Returns:
+        A Markdown table (also what ``warwire evaluate`` prints).
+    """
+    rows = [
+        "| label | threshold | precision | recall | F1 | support | AP | ECE |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for label in LABELS:
+        m = metrics["per_label"][label]
+        rows.append(
+            f"| {label} | {fmt(m.get('threshold'), 2)} | {fmt_ci(m['precision'], m.get('precision_ci'))} "
+            f"| {fmt_ci(m['recall'], m.get('recall_ci'))} | {fmt_ci(m['f1'], m.get('f1_ci'))} | {m['support']} "
+            f"| {fmt_ci(m.get('average_precision'), m.get('average_precision_ci'))} | {fmt(m.get('ece'))} |"
+        )
+    rows.append(f"| **macro** | | | | **{fmt_ci(metrics['macro_f1'], metrics.get('macro_f1_ci'))}** | | | |")
+    rows.append(f"| micro | | | | {fmt_ci(metrics['micro_f1'], metrics.get('micro_f1_ci'))} | | | |")
+    return "\n".join(rows)
+
+
+def _summary(metrics: dict) -> list[str]:
+    rows = ["| metric | value | 95% CI |", "|---|---:|---|"]
+    for key, name in HEADLINE_ROWS:
+        value, interval = metrics.get(key), metrics.get(f"{key}_ci")
+        shown = f"**{fmt(value)}**" if key == "macro_f1" else fmt(value)
+        rows.append(f"| {name} | {shown} | {'–' if not interval else f'{fmt(interval[0])} – {fmt(interval[1])}'} |")
+    return rows
+
+
+def _intro(metrics: dict, model_dir: str) -> list[str]:
+    data, boot = metrics["data"], metrics["bootstrap"]
+    kind = metrics.get("model", {}).get("kind")
+    if metrics["articles"] < boot["min_articles"]:
+        intervals = (f"- **Intervals**: none: {metrics['articles']} article(s), and an article-level "
+                     f"bootstrap needs at least {boot['min_articles']}.")
+    else:
+        intervals = (f"- **Intervals**: {round(boot['level'] * 100)}% percentile bootstrap over **articles** "
+                     f"({boot['resamples']} resamples, seed {boot['seed']}): the sentences of one article are "
+                     "drawn together, because they are not independent.")
+    return [
+        f"# Evaluation of `{model_dir}`",
+        "",
+        f"- **Model**: `{model_dir}`" + (f" ({kind})." if kind else "."),
+        f"- **Data**: `{data['path']}`: {metrics['sentences']} sentences in {metrics['articles']} articles "
+        f"(sha256 `{data['sha256'][:12]}…`).",
+        intervals,
+    ]
+
+
+def _cooccurrence(table: dict) -> list[str]:
+    header = "| gold \\ predicted | " + " | ".join(table["labels"]) + " |"
+    rule = "|---|" + "---:|" * len(table["labels"])
+    rows = ["Sentences carrying the row's gold label and the column's predicted label "
+            "(`none`: no label at all); the diagonal holds the true positives.", "", header, rule]
+    for name, counts in zip(table["labels"], table["counts"]):
+        rows.append(f"| {name} | " + " | ".join(str(c) for c in counts) + " |")
+    rows += ["", "Confusions only: the column's label predicted on sentences of the row's gold label "
+             "*without* being gold (column `none`: nothing predicted for a labeled sentence).", "", header, rule]
+    for name, counts in zip(table["labels"], table["confusions"]):
+        rows.append(f"| {name} | " + " | ".join(str(c) for c in counts) + " |")
+    return rows
+
+
+def _slices(slices: dict, min_articles: int) -> list[str]:
+    if not slices:
+        return ["No metadata key with repeated values to slice by (use `--slice-by KEY`)."]
+    rows = [f"Each slice has its own article-level interval (none below {min_articles} articles: "
+            "read those figures as anecdotes). A label with neither gold nor predicted sentences in a "
+            "slice has no F1 (–) and is left out of its macro-F1; (n) is the label's gold sentences. "
+            "Weakest slice first."]
+    label_columns = " | ".join(f"{label} F1 (n)" for label in LABELS)
+    for key, values in slices.items():
+        rows += ["", f"### By `{key}`", "", f"| {key} | articles | sentences | macro-F1 [95% CI] | {label_columns} |",
+                 "|---|---:|---:|---:|" + "---:|" * len(LABELS)]
+        weakest_first = sorted(values.items(), key=lambda kv: (kv[1]["macro_f1"] is None, kv[1]["macro_f1"] or 0.0, kv[0]))
+        for value, m in weakest_first:
+            per_label = " | ".join(
+                f"{fmt(m['per_label'][label]['f1'])} ({m['per_label'][label]['support']})" for label in LABELS
+            )
+            macro = fmt_ci(m["macro_f1"], m["macro_f1_ci"])
+            rows.append(f"| {cell(value)} | {m['articles']} | {m['sentences']} | {macro} | {per_label} |")
+    return rows
+
+
+def _error_table(rows_in: list[dict]) -> list[str]:
+    if not rows_in:
+        return ["None."]
+    rows = ["| score | sentence | article | gold | predicted | all scores |", "|---:|---|---|---|---|---|"]
+    for e in rows_in:
+        scores = " · ".join(f"{e['scores'][label]:.2f}" for label in LABELS)
+        rows.append(
+            f"| {e['score']:.3f} | {cell(e['text'])} | {cell(e['article_id'])} | {label_names(e['gold'])} "
+            f"| {label_names(e['predicted'])} | {scores} |"
+        )
+    return rows
+
+
+def _errors(errors: dict) -> list[str]:
+    rows = ["Per label, the false positives with the highest score and the false negatives with the "
+            f"lowest. *All scores* are in label order ({', '.join(LABELS)}). Every sentence's scores "
+            "are in `predictions.jsonl`."]
+    for label in LABELS:
+        rows += ["", f"### {label}", "", "False positives (predicted, not gold):", "",
+                 *_error_table(errors[label]["false_positives"]), "",
+                 "False negatives (gold, not predicted):", "", *_error_table(errors[label]["false_negatives"])]
+    return rows
+
+
+def report_markdown(metrics: dict, model_dir: str) -> str:
+    """The whole report.md.
+
+    Args:
+        metrics: the evaluation's metrics dict (as in metrics.json).
+        model_dir: the model dir as the user named it, for the title.
+
+    Returns:
+        Markdown text; the PNGs it shows lie beside it.
+    """
+    data, boot = metrics["data"], metrics["bootstrap"]
+    calibration = metrics["calibration"]
+    lines = [
+        *_intro(metrics, model_dir),
+        "",
+        "## Headline",
+        "",
+        *_summary(metrics),
+        "",
+        "## Per label",
+        "",
+        "Precision, recall, F1 and average precision (AP, threshold-free) with 95% intervals; the "
+        "threshold is the model's decision threshold (tuned on dev); ECE: expected calibration error.",
+        "",
+        headline_table(metrics),
+        "",
+        "## Precision-recall curves",
+        "",
+        f"![Precision-recall curve per label, the decision threshold marked]({PR_CURVES_PNG})",
+        "",
+        "## Calibration",
+        "",
+        f"Expected calibration error over all labels: **{fmt(metrics['ece'])}** "
+        f"({calibration['bins']} equal-width bins); a well-calibrated label follows the diagonal.",
+        "",
+        f"![Reliability diagram]({RELIABILITY_PNG})",
+        "",
+        "## Label co-occurrence",
+        "",
+        *_cooccurrence(metrics["cooccurrence"]),
+        "",
+        "## Slices",
+        "",
+        *_slices(metrics["slices"], boot["min_articles"]),
+        "",
+        "## Most confident errors",
+        "",
+        *_errors(metrics["errors"]),
+        "",
+        "## Reproduce",
+        "",
+        "```",
+        f"warwire evaluate {model_dir} --data {data['path']} --bootstrap {boot['resamples']} --seed {boot['seed']}",
+        "```",
+        "",
+        "Beside this file: `metrics.json` (every figure, for machines), `predictions.jsonl` (gold, "
+        f"predicted labels and scores per sentence; what `warwire compare` reads), `{PR_CURVES_PNG}`, "
+        f"`{RELIABILITY_PNG}`.",
+        "",
+    ]
+    return "\n".join(lines)

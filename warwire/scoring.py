@@ -1,0 +1,84 @@
+"""Batched sentence scoring shared by the PyTorch and the ONNX Runtime backends:
+batches sorted by token count (little padding), truncation counting, thread counts.
+
+Kept free of torch so the ONNX path can use it without paying for torch's import.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+
+import numpy as np
+
+from warwire.labels import LABELS
+
+
+def available_cores() -> int:
+    """CPU cores this process may run on (taskset/cgroup affinity), at least 1.
+
+    ``os.cpu_count()`` counts the whole machine; a container or ``taskset`` may allow
+    fewer, and more threads than cores makes matrix kernels slower, not faster.
+    """
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def length_sorted_batches(lengths: Sequence[int], batch_size: int) -> Iterator[list[int]]:
+    """Indices into ``lengths`` in batches of similar length, shortest first, so each
+    batch pads little. Every index appears exactly once."""
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    order = sorted(range(len(lengths)), key=lengths.__getitem__)
+    for first in range(0, len(order), batch_size):
+        yield order[first : first + batch_size]
+
+
+class BatchScorer:
+    """Scores sentences with a tokenizer and a per-batch ``_probabilities`` function.
+
+    Subclasses set ``tensor_type`` ("pt" or "np") and implement ``_probabilities``
+    (a tokenized batch -> probabilities shaped (batch, labels)).
+    """
+
+    tensor_type = "np"
+
+    def __init__(self, tokenizer, info, max_length: int):
+        self.tokenizer = tokenizer
+        self.info = info
+        self.max_length = max_length
+        self.truncated = 0  # sentences that reached max_length tokens so far, reported by callers
+
+    def _probabilities(self, encoded) -> np.ndarray:
+        raise NotImplementedError
+
+    def score(
+        self,
+        texts: Sequence[str],
+        batch_size: int = 16,
+        on_batch: Callable[[int], None] | None = None,
+    ) -> np.ndarray:
+        """Probabilities shaped (len(texts), labels), in the order of ``texts``.
+
+        All texts are tokenized first, then batched by token count so each batch pads
+        little (sorting by characters instead leaves about 20% more padded tokens on
+        news sentences). ``on_batch`` gets the number of sentences done after each
+        batch (for progress bars).
+        """
+        scores = np.zeros((len(texts), len(LABELS)), dtype=np.float32)
+        if len(texts) == 0:
+            return scores
+        encoded = self.tokenizer(list(texts), truncation=True, max_length=self.max_length)
+        lengths = [len(ids) for ids in encoded["input_ids"]]
+        # max_length tokens means the sentence was cut (or just fit)
+        self.truncated += sum(length >= self.max_length for length in lengths)
+        for indices in length_sorted_batches(lengths, batch_size):
+            batch = self.tokenizer.pad(
+                {key: [encoded[key][i] for i in indices] for key in encoded.keys()}, return_tensors=self.tensor_type
+            )
+            scores[indices] = self._probabilities(batch)
+            if on_batch is not None:
+                on_batch(len(indices))
+        return scores
