@@ -78,28 +78,32 @@ def _vocabulary() -> list[str]:
     return specials + sorted(words) + list("abcdefghijklmnopqrstuvwxyz0123456789.,'\"-")
 
 
-@pytest.fixture(scope="session")
-def tiny_backbone(tmp_path_factory) -> Path:
-    """A 2-layer, 32-wide BERT with a word-level vocabulary, saved as a local HF folder."""
+def build_tiny_bert(directory: Path, hidden_size: int = 32, initializer_range: float = 0.02) -> Path:
+    """Save a 2-layer BERT with a word-level vocabulary as a local HF folder."""
+    import torch
     from transformers import BertConfig, BertModel, BertTokenizer
 
-    directory = tmp_path_factory.mktemp("tiny-bert")
     vocabulary = _vocabulary()
     tokenizer = BertTokenizer(vocab={token: i for i, token in enumerate(vocabulary)})
     config = BertConfig(
         vocab_size=len(vocabulary),
-        hidden_size=32,
+        hidden_size=hidden_size,
         num_hidden_layers=2,
         num_attention_heads=2,
-        intermediate_size=64,
+        intermediate_size=2 * hidden_size,
         max_position_embeddings=64,
+        initializer_range=initializer_range,
     )
-    import torch
-
     torch.manual_seed(0)
     BertModel(config).save_pretrained(directory)
     tokenizer.save_pretrained(directory)
     return directory
+
+
+@pytest.fixture(scope="session")
+def tiny_backbone(tmp_path_factory) -> Path:
+    """A 2-layer, 32-wide BERT, saved as a local HF folder."""
+    return build_tiny_bert(tmp_path_factory.mktemp("tiny-bert"))
 
 
 def tiny_recipe_toml(path: Path, backbone: Path, corpus: Path, **overrides) -> Path:

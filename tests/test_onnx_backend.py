@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from conftest import DEV_ROWS, TEST_ROWS, TRAIN_ROWS, tiny_recipe_toml, write_split
+from conftest import DEV_ROWS, TEST_ROWS, TRAIN_ROWS, build_tiny_bert, tiny_recipe_toml, write_split
 from warwire.cli import app
 from warwire.config import load_recipe
 from warwire.errors import WarwireError
@@ -41,25 +41,7 @@ def _backbone(directory: Path) -> Path:
     """A 2-layer, 64-wide BERT: wider than conftest's so that a few seconds of training
     give scores that differ from sentence to sentence (int8 agreement is then a real
     test), with weights initialised wider (0.1) so it learns in few steps."""
-    import torch
-    from transformers import BertConfig, BertModel, BertTokenizer
-
-    from conftest import _vocabulary
-
-    vocabulary = _vocabulary()
-    BertTokenizer(vocab={token: i for i, token in enumerate(vocabulary)}).save_pretrained(directory)
-    config = BertConfig(
-        vocab_size=len(vocabulary),
-        hidden_size=64,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        intermediate_size=128,
-        max_position_embeddings=64,
-        initializer_range=0.1,
-    )
-    torch.manual_seed(0)
-    BertModel(config).save_pretrained(directory)
-    return directory
+    return build_tiny_bert(directory, hidden_size=64, initializer_range=0.1)
 
 
 @pytest.fixture(scope="module")
