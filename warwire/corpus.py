@@ -81,7 +81,12 @@ def split_path(corpus_dir: Path | str, split: str) -> Path:
 
 
 def file_sha256(path: Path | str) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    """SHA-256 of a file, read in 1 MiB blocks (model weights can be hundreds of MB)."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def normalize(text: str) -> str:

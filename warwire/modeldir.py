@@ -22,6 +22,8 @@ from warwire.errors import WarwireError
 from warwire.labels import LABELS
 
 INFO_FILE = "warwire.json"
+# A transformer model dir's weights (the only weights format a model dir may hold).
+WEIGHTS_FILE = "model.safetensors"
 FORMAT_VERSION = 1
 # Files that would be unpickled by some loaders: never accepted in a model dir.
 PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt", ".joblib", ".h5")

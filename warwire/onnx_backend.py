@@ -18,7 +18,6 @@ pickle, no custom-op libraries are registered, so no code runs from the model di
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import os
 import shutil
@@ -30,12 +29,12 @@ import numpy as np
 
 from warwire.errors import WarwireError
 from warwire.labels import LABELS
-from warwire.modeldir import ModelInfo
+from warwire.corpus import file_sha256
+from warwire.modeldir import WEIGHTS_FILE, ModelInfo
 from warwire.scoring import BatchScorer, available_cores
 
 ONNX_DIR = "onnx"
 ONNX_FILE = "model-int8.onnx"
-WEIGHTS_FILE = "model.safetensors"  # as in warwire.transformer (not imported: it pulls in torch)
 CONFIG_FILE = "config.json"
 # Bump when the export or quantization recipe changes: older caches are then re-exported.
 EXPORT_FORMAT = "1"
@@ -54,14 +53,6 @@ def onnx_runtime_available() -> bool:
     return all(importlib.util.find_spec(name) is not None for name in ("onnxruntime", "onnx", "onnxscript"))
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def cache_key(model_dir: Path) -> dict[str, str]:
     """What the cached export must have been made from: the weights, the config, the recipe."""
     weights = model_dir / WEIGHTS_FILE
@@ -70,8 +61,8 @@ def cache_key(model_dir: Path) -> dict[str, str]:
     config = model_dir / CONFIG_FILE
     return {
         KEY_FORMAT: EXPORT_FORMAT,
-        KEY_WEIGHTS: _sha256(weights),
-        KEY_CONFIG: _sha256(config) if config.is_file() else "",
+        KEY_WEIGHTS: file_sha256(weights),
+        KEY_CONFIG: file_sha256(config) if config.is_file() else "",
     }
 
 

@@ -26,10 +26,9 @@ from warwire.corpus import Example
 from warwire.errors import WarwireError
 from warwire.labels import ID2LABEL, LABEL2ID, LABELS, to_multi_hot
 from warwire.metrics import compute_metrics
-from warwire.modeldir import ModelInfo
+from warwire.modeldir import WEIGHTS_FILE, ModelInfo
 from warwire.scoring import BatchScorer, available_cores
 
-WEIGHTS_FILE = "model.safetensors"
 
 # Bars for mapping datasets and warnings about the fresh head drown the training bar.
 transformers.utils.logging.set_verbosity_error()
