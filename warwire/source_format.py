@@ -16,7 +16,8 @@ the JSONL corpus. A file holds one or more articles::
 Each sentence line is ``text || labels`` where labels are comma-separated label names or
 ``none``. Blank lines separate paragraphs and are otherwise ignored.
 
-Run ``python -m warwire.source_format FILE...`` to check files and print counts.
+Run ``python -m warwire.source_format [--blind] FILE...`` to check files and print counts
+(``--blind``: files whose label fields are ``?``, as given to blind annotators).
 """
 
 from __future__ import annotations
@@ -40,6 +41,12 @@ REGISTERS = (
     "official-statement",
     "analysis",
     "explainer",
+    "human-rights-report",
+    "testimony",
+    "interview",
+    "fact-check",
+    "press-release",
+    "feature",
 )
 
 
@@ -65,9 +72,19 @@ class SourceArticle:
         return self.meta["id"]
 
 
-def parse_labels(raw: str, where: str) -> list[str]:
-    """Parse ``attack_report, denial`` or ``none`` into a label list in LABELS order."""
+BLIND_MARK = "?"  # the label field of a blind file: text to be labeled
+
+
+def parse_labels(raw: str, where: str, blind: bool = False) -> list[str]:
+    """Parse ``attack_report, denial`` or ``none`` into a label list in LABELS order.
+
+    In a blind file (``blind=True``) every label field is ``?`` and gives no labels.
+    """
     names = [name.strip() for name in raw.split(",") if name.strip()]
+    if blind:
+        if names != [BLIND_MARK]:
+            raise SourceError(f"{where}: a blind file has '{BLIND_MARK}' after '||', not {raw.strip()!r}")
+        return []
     if names == [NONE_LABEL]:
         return []
     if not names:
@@ -78,8 +95,11 @@ def parse_labels(raw: str, where: str) -> list[str]:
     return [label for label in LABELS if label in names]
 
 
-def parse_source(path: Path) -> list[SourceArticle]:
-    """Parse one source file into articles; raise SourceError naming file:line on a problem."""
+def parse_source(path: Path, blind: bool = False) -> list[SourceArticle]:
+    """Parse one source file into articles; raise SourceError naming file:line on a problem.
+
+    ``blind`` reads a file whose label fields are all ``?`` (text given to annotators).
+    """
     articles: list[SourceArticle] = []
     current: SourceArticle | None = None
     in_header = False
@@ -115,7 +135,7 @@ def parse_source(path: Path) -> list[SourceArticle]:
         if not sep or not text.strip():
             raise SourceError(f"{where}: sentence line is not 'text || labels'")
         current.sentences.append(
-            SourceSentence(text=text.strip(), labels=parse_labels(raw_labels, where), line=number)
+            SourceSentence(text=text.strip(), labels=parse_labels(raw_labels, where, blind), line=number)
         )
     for article in articles:
         if not article.sentences:
@@ -138,11 +158,12 @@ def summarize(articles: list[SourceArticle]) -> str:
 
 
 def main(argv: list[str]) -> int:
+    blind = "--blind" in argv
     articles: list[SourceArticle] = []
     ids: Counter[str] = Counter()
     try:
-        for name in argv:
-            parsed = parse_source(Path(name))
+        for name in [arg for arg in argv if arg != "--blind"]:
+            parsed = parse_source(Path(name), blind=blind)
             articles.extend(parsed)
             ids.update(a.article_id for a in parsed)
     except (SourceError, OSError, UnicodeDecodeError) as error:
