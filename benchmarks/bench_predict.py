@@ -46,6 +46,7 @@ ARTICLE_SENTENCES = 20  # sentences per generated article in the memory run
 
 # ---------------------------------------------------------------- the sentences
 
+
 def _generated(count: int) -> list[str]:
     """Conflict-news-like sentences from templates (used only if no corpus is present)."""
     rng = random.Random(0)
@@ -68,7 +69,7 @@ def sentence_pool() -> tuple[list[str], list[dict]]:
         rows = [json.loads(line) for line in TEST_SPLIT.read_text(encoding="utf-8").splitlines() if line.strip()]
     sentences = [row["text"] for row in rows]
     if EXAMPLES.is_dir():
-        from warwire.segment import segment
+        from warwire.prediction.segment import segment
 
         for path in sorted(EXAMPLES.glob("*.txt")):
             sentences += [span.text for span in segment(path.read_text(encoding="utf-8"))]
@@ -82,6 +83,7 @@ def sentences_for(count: int) -> tuple[list[str], list[dict]]:
 
 
 # ---------------------------------------------------------------- the workers
+
 
 def _chunks(items: list[str], size: int):
     for first in range(0, len(items), size):
@@ -115,8 +117,8 @@ def worker(path: str, model_dir: str, sentences_file: str, batch_size: int, scor
             return out
 
     else:
-        from warwire.modeldir import load_classifier
-        from warwire.predict import CHUNK_SENTENCES
+        from warwire.modeling.modeldir import load_classifier
+        from warwire.prediction.pipeline import CHUNK_SENTENCES
 
         classifier = load_classifier(model_dir, backend=path)
         extra["class"] = type(classifier).__name__
@@ -133,7 +135,14 @@ def worker(path: str, model_dir: str, sentences_file: str, batch_size: int, scor
         scores = score(sentences)
         passes.append(time.perf_counter() - started)
     np.save(scores_file, scores)
-    return {"path": path, "sentences": len(sentences), "seconds": min(passes), "passes": passes, "load_seconds": load_seconds, **extra}
+    return {
+        "path": path,
+        "sentences": len(sentences),
+        "seconds": min(passes),
+        "passes": passes,
+        "load_seconds": load_seconds,
+        **extra,
+    }
 
 
 def run_child(args: list[str], log: Path) -> tuple[int, float, int]:
@@ -156,6 +165,7 @@ def run_child(args: list[str], log: Path) -> tuple[int, float, int]:
 
 # ---------------------------------------------------------------- the report
 
+
 def machine() -> str:
     import onnxruntime
     import torch
@@ -175,7 +185,7 @@ def machine() -> str:
         memory = f", {kib / 2**20:.0f} GiB RAM"
     except (OSError, StopIteration):
         pass
-    from warwire.scoring import available_cores
+    from warwire.modeling.batching import available_cores
 
     return (
         f"{cpu}, {available_cores()} cores available{flags}{memory}; Python {platform.python_version()}, "
@@ -187,8 +197,8 @@ def quality(scores, rows, thresholds, reference=None) -> str:
     """Macro-F1 on the labeled rows, and label-set agreement with ``reference`` scores."""
     import numpy as np
 
+    from warwire.evaluation.metrics import apply_thresholds, compute_metrics
     from warwire.labels import to_multi_hot
-    from warwire.metrics import apply_thresholds, compute_metrics
 
     if not rows:
         return ""
@@ -222,7 +232,9 @@ def main() -> None:
     parser.add_argument("model_dir", type=Path, help="a trained transformer model dir")
     parser.add_argument("--sentences", type=int, default=3000, help="sentences scored by each path in each pass (default 3000)")
     parser.add_argument("--repeats", type=int, default=3, help="timed passes per path; the fastest counts (default 3)")
-    parser.add_argument("--batch-size", type=int, default=16, help="sentences per batch, every path (default 16, as warwire predict)")
+    parser.add_argument(
+        "--batch-size", type=int, default=16, help="sentences per batch, every path (default 16, as warwire predict)"
+    )
     parser.add_argument("--paths", default="pipeline,torch,onnx", help="comma-separated subset of pipeline,torch,onnx")
     parser.add_argument("--memory-sentences", type=int, default=100_000, help="sentences in the memory run; 0 skips it")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -235,8 +247,8 @@ def main() -> None:
 
     import numpy as np
 
-    from warwire.modeldir import read_info
-    from warwire.onnx_backend import cache_path
+    from warwire.modeling.modeldir import read_info
+    from warwire.modeling.onnx_runtime import cache_path
 
     info = read_info(args.model_dir)
     paths = [p.strip() for p in args.paths.split(",") if p.strip()]
@@ -260,8 +272,21 @@ def main() -> None:
             scores_file = work / f"{path}.npy"
             log = work / f"{path}.log"
             _, _, rss = run_child(
-                [sys.executable, __file__, str(args.model_dir), "--worker", path, "--input", str(work / "sentences.json"),
-                 "--scores", str(scores_file), "--batch-size", str(args.batch_size), "--repeats", str(args.repeats)],
+                [
+                    sys.executable,
+                    __file__,
+                    str(args.model_dir),
+                    "--worker",
+                    path,
+                    "--input",
+                    str(work / "sentences.json"),
+                    "--scores",
+                    str(scores_file),
+                    "--batch-size",
+                    str(args.batch_size),
+                    "--repeats",
+                    str(args.repeats),
+                ],
                 log,
             )
             result = json.loads(log.read_text().strip().splitlines()[-1])
@@ -269,7 +294,10 @@ def main() -> None:
             result["scores"] = np.load(scores_file)
             results[path] = result
             speeds = ", ".join(f"{result['sentences'] / seconds:.0f}" for seconds in result["passes"])
-            print(f"  {path}: {result['sentences'] / result['seconds']:.0f} sentences/s (passes: {speeds}), peak RSS {rss} MiB", flush=True)
+            print(
+                f"  {path}: {result['sentences'] / result['seconds']:.0f} sentences/s (passes: {speeds}), peak RSS {rss} MiB",
+                flush=True,
+            )
 
         base = results.get("pipeline")
         reference = results.get("torch", {}).get("scores")
@@ -277,7 +305,11 @@ def main() -> None:
             print()
             print("| path | sentences/s | vs pipeline | peak RSS (MiB) | load (s) | test macro-F1 | same labels as torch |")
             print("|---|---:|---:|---:|---:|---:|---:|")
-        names = {"pipeline": "transformers pipeline (fp32)", "torch": "warwire --backend torch (fp32)", "onnx": "warwire --backend onnx (int8)"}
+        names = {
+            "pipeline": "transformers pipeline (fp32)",
+            "torch": "warwire --backend torch (fp32)",
+            "onnx": "warwire --backend onnx (int8)",
+        }
         for path, result in results.items():
             speed = result["sentences"] / result["seconds"]
             ratio = f"{speed / (base['sentences'] / base['seconds']):.2f}x" if base else "-"
@@ -290,8 +322,20 @@ def main() -> None:
             big = work / "big.jsonl"
             articles = memory_input(big, args.memory_sentences)
             out = work / "big-out.jsonl"
-            command = [sys.executable, "-m", "warwire.cli", "predict", str(args.model_dir), str(big), "--output", str(out),
-                       "--backend", "onnx", "--batch-size", str(args.batch_size)]
+            command = [
+                sys.executable,
+                "-m",
+                "warwire.cli",
+                "predict",
+                str(args.model_dir),
+                str(big),
+                "--output",
+                str(out),
+                "--backend",
+                "onnx",
+                "--batch-size",
+                str(args.batch_size),
+            ]
             _, seconds, rss = run_child(command, work / "memory.log")
             with out.open("rb") as handle:
                 rows_out = sum(1 for _ in handle)

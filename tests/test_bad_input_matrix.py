@@ -5,9 +5,9 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import DEV_ROWS, TRAIN_ROWS, tiny_recipe_toml, write_split
 from typer.testing import CliRunner
 
-from conftest import DEV_ROWS, TRAIN_ROWS, tiny_recipe_toml, write_split
 from warwire.cli import app
 
 runner = CliRunner()
@@ -116,7 +116,12 @@ def test_train_empty_split(tmp_path, tfidf_recipe, corpus_dir):
 
 @pytest.mark.parametrize(
     "extra, fragments",
-    [("learning_rat = 0.1", ["unknown key", "learning_rat"]), ('epochs = "many"', ["'epochs' must be float"])],
+    [
+            ("learning_rat = 0.1", ["unknown key", "learning_rat"]),
+            ('c = "many"', ["'c' must be float"]),
+            ("epochs = 3", ["unknown key", "'epochs'", "tfidf recipe"]),  # a tfidf recipe has no epochs
+            ("c = -1.0", ["'c' must be > 0"]),
+        ],
 )
 def test_train_bad_recipe(tmp_path, tfidf_recipe, extra, fragments):
     with tfidf_recipe.open("a", encoding="utf-8") as handle:

@@ -5,18 +5,18 @@ import numpy as np
 import pytest
 from sklearn.metrics import average_precision_score
 
-from warwire import bootstrap as bootstrap_module
-from warwire.bootstrap import (
+from warwire.evaluation import bootstrap as bootstrap_module
+from warwire.evaluation.bootstrap import (
     article_groups,
     bootstrap,
     iter_weights,
     paired_difference,
     percentile_interval,
 )
-from warwire.calibration import expected_calibration_error
+from warwire.evaluation.calibration import expected_calibration_error
+from warwire.evaluation.metrics import compute_metrics
+from warwire.evaluation.weighted_metrics import all_metrics, decision_metrics
 from warwire.labels import LABELS
-from warwire.metrics import compute_metrics
-from warwire.weighted_metrics import all_metrics, decision_metrics
 
 
 def random_case(seed, articles=30, per_article=5, noise=0.3):

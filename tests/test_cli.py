@@ -55,7 +55,9 @@ def test_train_evaluate_predict(tmp_path, tiny_recipe, corpus_dir):
 
 def test_max_steps_and_overwrite_flags(tmp_path, tiny_recipe):
     model = tmp_path / "m"
-    assert invoke("train", "--config", tiny_recipe, "--output", model, "--max-steps", "2", "--max-train-samples", "6").exit_code == 0
+    assert (
+        invoke("train", "--config", tiny_recipe, "--output", model, "--max-steps", "2", "--max-train-samples", "6").exit_code == 0
+    )
     info = json.loads((model / "warwire.json").read_text())
     assert info["training"]["steps"] == 2 and info["data"]["train"]["sentences"] == 6
     result = invoke("train", "--config", tiny_recipe, "--output", model, "--max-steps", "1")

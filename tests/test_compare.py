@@ -8,8 +8,8 @@ import pytest
 from conftest import DEV_ROWS, TRAIN_ROWS, write_split
 from test_report import invoke, write_eval_data
 
-from warwire.compare import compare, default_output
 from warwire.errors import WarwireError
+from warwire.evaluation.compare import compare, default_output
 from warwire.labels import LABELS
 
 

@@ -2,7 +2,8 @@ import json
 
 import pytest
 
-from warwire.corpus import check_corpus, count_labels, read_jsonl
+from warwire.corpus.check import check_corpus, count_labels
+from warwire.corpus.io import read_jsonl
 from warwire.errors import WarwireError
 
 
@@ -53,8 +54,28 @@ def test_check_finds_no_problem_in_a_clean_corpus(corpus_dir):
 def test_check_finds_leaks_between_splits(corpus_dir):
     with (corpus_dir / "test.jsonl").open("a", encoding="utf-8") as handle:
         # same article as a train sentence, same id, and the same text with other punctuation
-        handle.write(json.dumps({"id": "tr-0", "article_id": "tr-a0", "text": "two drones hit an oil depot overnight the governor said", "labels": []}) + "\n")
-        handle.write(json.dumps({"id": "new", "article_id": "te-new", "text": "The ministry denied shelling the village again.", "labels": ["denial"]}) + "\n")
+        handle.write(
+            json.dumps(
+                {
+                    "id": "tr-0",
+                    "article_id": "tr-a0",
+                    "text": "two drones hit an oil depot overnight the governor said",
+                    "labels": [],
+                }
+            )
+            + "\n"
+        )
+        handle.write(
+            json.dumps(
+                {
+                    "id": "new",
+                    "article_id": "te-new",
+                    "text": "The ministry denied shelling the village again.",
+                    "labels": ["denial"],
+                }
+            )
+            + "\n"
+        )
     report = check_corpus(corpus_dir)
     joined = "\n".join(report.problems)
     assert "duplicate id 'tr-0'" in joined
@@ -65,7 +86,8 @@ def test_check_finds_leaks_between_splits(corpus_dir):
 
 
 def test_near_duplicates_threshold(corpus_dir):
-    from warwire.corpus import Example, near_duplicates
+    from warwire.corpus.check import near_duplicates
+    from warwire.corpus.io import Example
 
     seen = read_jsonl(corpus_dir / "train.jsonl")
     variant = Example("v", "va", "The ministry denied shelling the village again.", [])
@@ -75,7 +97,7 @@ def test_near_duplicates_threshold(corpus_dir):
 
 
 def test_count_labels_counts_none():
-    from warwire.corpus import Example
+    from warwire.corpus.io import Example
 
     counts = count_labels([Example("1", "a", "x", []), Example("2", "a", "y", ["denial"])])
     assert counts["none"] == 1 and counts["denial"] == 1 and counts["articles"] == 1

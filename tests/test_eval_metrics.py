@@ -5,14 +5,15 @@ import pytest
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import average_precision_score
 
-from warwire.calibration import expected_calibration_error, reliability_bins
-from warwire.corpus import Example
+from warwire.corpus.io import Example
 from warwire.errors import WarwireError
-from warwire.evaluate import confident_errors, score_metrics
+from warwire.evaluation.calibration import expected_calibration_error, reliability_bins
+from warwire.evaluation.evaluate import confident_errors, score_metrics
+from warwire.evaluation.metrics import average_precision, compute_metrics, cooccurrence
+from warwire.evaluation.slices import slice_keys, slice_members, slice_metrics
+from warwire.evaluation.weighted_metrics import all_metrics, calibration_error
+from warwire.evaluation.weighted_metrics import average_precision as weighted_ap
 from warwire.labels import LABELS
-from warwire.metrics import average_precision, compute_metrics, cooccurrence
-from warwire.slices import slice_keys, slice_members, slice_metrics
-from warwire.weighted_metrics import all_metrics, average_precision as weighted_ap, calibration_error
 
 
 def scored_case(seed, n=60):

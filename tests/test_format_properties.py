@@ -7,9 +7,9 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from warwire.inputs import iter_articles
 from warwire.labels import LABELS
-from warwire.outputs import open_rows
+from warwire.prediction.inputs import iter_articles
+from warwire.prediction.outputs import open_rows
 
 # Any text a scraper could hand us, minus lone surrogates (not encodable as UTF-8).
 TEXT = st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=80)

@@ -5,8 +5,8 @@ import json
 import pytest
 
 from warwire.errors import WarwireError
-from warwire.inputs import decode, input_paths, iter_articles
-from warwire.outputs import check_output_path, open_rows
+from warwire.prediction.inputs import decode, input_paths, iter_articles
+from warwire.prediction.outputs import check_output_path, open_rows
 
 warnings = []
 
@@ -78,7 +78,15 @@ def test_output_path_checks(tmp_path):
         check_output_path(tmp_path / "out.txt", [])
 
 
-ROW = {"article_id": "a", "sentence_index": 0, "start": 0, "end": 3, "text": "Hi.", "labels": ["denial"], "scores": {"denial": 0.9}}
+ROW = {
+    "article_id": "a",
+    "sentence_index": 0,
+    "start": 0,
+    "end": 3,
+    "text": "Hi.",
+    "labels": ["denial"],
+    "scores": {"denial": 0.9},
+}
 
 
 def test_csv_and_jsonl_rows(tmp_path):
@@ -91,8 +99,7 @@ def test_csv_and_jsonl_rows(tmp_path):
 
 
 def test_interrupted_output_leaves_no_file(tmp_path):
-    with pytest.raises(KeyboardInterrupt):
-        with open_rows(tmp_path / "out.jsonl") as writer:
-            writer.write(ROW)
-            raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt), open_rows(tmp_path / "out.jsonl") as writer:
+        writer.write(ROW)
+        raise KeyboardInterrupt
     assert list(tmp_path.iterdir()) == []

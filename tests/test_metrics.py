@@ -2,8 +2,10 @@ import numpy as np
 import pytest
 from sklearn.metrics import f1_score, precision_score, recall_score
 
+from warwire.evaluation.metrics import compute_metrics
 from warwire.labels import LABELS
-from warwire.metrics import apply_thresholds, compute_metrics, tune_thresholds
+from warwire.modeling.classifier import apply_thresholds
+from warwire.training.thresholds import tune_thresholds
 
 
 def random_case(seed):

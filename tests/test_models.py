@@ -7,9 +7,11 @@ import pytest
 
 from warwire.config import load_recipe
 from warwire.errors import WarwireError
+from warwire.fileio import atomic_dir
 from warwire.labels import LABELS
-from warwire.modeldir import INFO_FILE, atomic_directory, load_classifier
-from warwire.train import train
+from warwire.modeling.loader import load_classifier
+from warwire.modeling.modeldir import INFO_FILE
+from warwire.training.run import train
 
 
 def test_tfidf_model_dir_round_trip(tmp_path, tfidf_recipe):
@@ -38,10 +40,9 @@ def test_existing_model_dir_needs_overwrite(tmp_path, tfidf_recipe):
 
 def test_failed_write_leaves_nothing(tmp_path):
     output = tmp_path / "m"
-    with pytest.raises(RuntimeError):
-        with atomic_directory(output, overwrite=False) as staging:
-            (staging / "half.txt").write_text("x")
-            raise RuntimeError("interrupted")
+    with pytest.raises(RuntimeError), atomic_dir(output, overwrite=False) as staging:
+        (staging / "half.txt").write_text("x")
+        raise RuntimeError("interrupted")
     assert list(tmp_path.iterdir()) == []
 
 

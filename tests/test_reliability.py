@@ -6,10 +6,11 @@ import socket
 import pytest
 from transformers import TrainerCallback
 
-import warwire.transformer as transformer_module
+import warwire.training.finetune as finetune_module
 from warwire.config import load_recipe
-from warwire.modeldir import INFO_FILE, load_classifier
-from warwire.train import train, work_dir_for
+from warwire.modeling.loader import load_classifier
+from warwire.modeling.modeldir import INFO_FILE
+from warwire.training.run import train, work_dir_for
 
 
 class _InterruptAfterFirstCheckpoint(TrainerCallback):
@@ -20,12 +21,12 @@ class _InterruptAfterFirstCheckpoint(TrainerCallback):
 def interrupt_after_first_checkpoint(monkeypatch):
     """Make training runs stop (as Ctrl-C would) right after their first checkpoint."""
 
-    class InterruptedTrainer(transformer_module.Trainer):
+    class InterruptedTrainer(finetune_module.Trainer):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self.add_callback(_InterruptAfterFirstCheckpoint())
 
-    monkeypatch.setattr(transformer_module, "Trainer", InterruptedTrainer)
+    monkeypatch.setattr(finetune_module, "Trainer", InterruptedTrainer)
 
 
 def test_interrupted_training_leaves_no_model_and_resume_matches(tmp_path, tiny_recipe, monkeypatch):
@@ -38,7 +39,7 @@ def test_interrupted_training_leaves_no_model_and_resume_matches(tmp_path, tiny_
         with pytest.raises(KeyboardInterrupt):
             train(recipe, output)
     assert not output.exists()  # nothing that looks finished
-    assert not list(tmp_path.glob(".interrupted.partial-*"))
+    assert not list(tmp_path.glob(".interrupted.*.partial"))
     assert list(work_dir_for(output).glob("checkpoint-*"))  # but checkpoints to resume from
 
     resumed = train(recipe, output, resume=True)
@@ -85,7 +86,7 @@ def test_sigterm_is_handled_like_ctrl_c(tmp_path):
     import typer
 
     from warwire.cli import user_errors
-    from warwire.outputs import open_rows
+    from warwire.prediction.outputs import open_rows
 
     output = tmp_path / "out.jsonl"
 

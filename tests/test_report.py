@@ -8,8 +8,8 @@ import pytest
 from conftest import DEV_ROWS, TEST_ROWS
 from typer.testing import CliRunner
 
-from warwire import evaluate as evaluate_module
 from warwire.cli import app
+from warwire.evaluation import evaluate as evaluate_module
 from warwire.labels import LABELS
 
 runner = CliRunner()
@@ -43,7 +43,10 @@ def write_eval_data(path, rows=DEV_ROWS + TEST_ROWS):
         for i, (text, labels) in enumerate(rows):
             article = i // 2
             record = {
-                "id": f"ev-{i}", "article_id": f"ev-a{article}", "text": text, "labels": labels,
+                "id": f"ev-{i}",
+                "article_id": f"ev-a{article}",
+                "text": text,
+                "labels": labels,
                 "conflict": ["Testland", "Otherland", "Farland"][article % 3],
                 "register": ["wire", "live-blog"][article % 2],
                 "outlet": f"Outlet {article}",
@@ -71,7 +74,11 @@ def test_evaluate_writes_the_report_dir(tmp_path, tfidf_model, eval_data):
     assert result.exit_code == 0, result.output
     assert "| **macro** |" in result.stdout and "300 resamples, seed 4" in result.stdout
     assert sorted(p.name for p in report.iterdir()) == [
-        "metrics.json", "pr_curves.png", "predictions.jsonl", "reliability.png", "report.md",
+        "metrics.json",
+        "pr_curves.png",
+        "predictions.jsonl",
+        "reliability.png",
+        "report.md",
     ]
     for png in ("pr_curves.png", "reliability.png"):
         assert (report / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -85,7 +92,12 @@ def test_evaluate_writes_the_report_dir(tmp_path, tfidf_model, eval_data):
         assert {"precision", "recall", "f1", "support"} <= set(metrics["per_label"][label])
         assert isinstance(metrics["per_label"][label]["f1"], float)
     assert metrics["bootstrap"] == {
-        "resamples": 300, "seed": 4, "level": 0.95, "unit": "article", "method": "percentile", "min_articles": 5,
+        "resamples": 300,
+        "seed": 4,
+        "level": 0.95,
+        "unit": "article",
+        "method": "percentile",
+        "min_articles": 5,
     }
     assert metrics["articles"] == 6 and metrics["sentences"] == 12
     assert list(metrics["slices"]) == ["conflict", "register"]  # outlet: one article per value
@@ -99,7 +111,10 @@ def test_evaluate_writes_the_report_dir(tmp_path, tfidf_model, eval_data):
 
     # Deterministic: the same seed gives the same report.
     again = tmp_path / "again"
-    assert invoke("evaluate", tfidf_model, "--data", eval_data, "--report-dir", again, "--bootstrap", 300, "--seed", 4).exit_code == 0
+    assert (
+        invoke("evaluate", tfidf_model, "--data", eval_data, "--report-dir", again, "--bootstrap", 300, "--seed", 4).exit_code
+        == 0
+    )
     assert json.loads((again / "metrics.json").read_text()) == metrics
 
 

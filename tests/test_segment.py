@@ -1,10 +1,10 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from warwire.segment import segment
+from warwire.prediction.segment import segment
 
 NEWS = (
-    'KYIV, June 3 (Reuters) - Russian forces launched 40 drones at Kyiv overnight, Gen. Oleksandr Syrskyi said. '
+    "KYIV, June 3 (Reuters) - Russian forces launched 40 drones at Kyiv overnight, Gen. Oleksandr Syrskyi said. "
     "The U.S. embassy warned citizens at 3 a.m. to shelter. "
     '"We shot down 35 of them. The rest hit the suburbs," the air force said in a statement.\n'
     "Officials said the attack... was the largest this month.\n\n"
@@ -54,7 +54,15 @@ def test_offsets_hold_for_any_text(article):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.sampled_from(["Gen. Smith said.", "He left at 3 p.m. on Monday.", '"No," he said.', "U.S. forces hit it!", "Why?", "..."]), max_size=12), st.sampled_from([" ", "\n", "\n\n"]))
+@given(
+    st.lists(
+        st.sampled_from(
+            ["Gen. Smith said.", "He left at 3 p.m. on Monday.", '"No," he said.', "U.S. forces hit it!", "Why?", "..."]
+        ),
+        max_size=12,
+    ),
+    st.sampled_from([" ", "\n", "\n\n"]),
+)
 def test_no_characters_are_lost(pieces, joiner):
     article = joiner.join(pieces)
     covered = "".join(span.text for span in segment(article))

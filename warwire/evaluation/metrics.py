@@ -1,5 +1,5 @@
-"""Multi-label metrics (LABELS.md's headline: macro-F1 over the four labels) and
-per-label decision thresholds tuned on dev."""
+"""Multi-label metrics (the headline: macro-F1 over the four labels), point estimates
+from scikit-learn; ``weighted_metrics`` computes the same figures for the bootstrap."""
 
 from __future__ import annotations
 
@@ -7,10 +7,6 @@ import numpy as np
 from sklearn.metrics import average_precision_score, f1_score, precision_recall_fscore_support
 
 from warwire.labels import LABELS, NONE_LABEL
-
-# Thresholds tried per label on dev; a coarse grid keeps tuning from over-fitting a
-# small dev split.
-THRESHOLD_GRID = np.round(np.arange(0.05, 0.96, 0.05), 2)
 
 
 def compute_metrics(gold: np.ndarray, predicted: np.ndarray) -> dict:
@@ -93,23 +89,3 @@ def cooccurrence(gold: np.ndarray, predicted: np.ndarray) -> dict:
         "counts": (gold_x.T @ predicted_x).tolist(),
         "confusions": (gold_x.T @ wrong_x).tolist(),
     }
-
-
-def apply_thresholds(scores: np.ndarray, thresholds: dict[str, float]) -> np.ndarray:
-    """0/1 decisions: score >= the label's threshold."""
-    cut = np.array([thresholds[label] for label in LABELS])
-    return (np.asarray(scores) >= cut).astype(int)
-
-
-def tune_thresholds(gold: np.ndarray, scores: np.ndarray) -> dict[str, float]:
-    """Per label, the grid threshold with the best dev F1 (ties: the one nearest 0.5)."""
-    gold = np.asarray(gold, dtype=int)
-    thresholds = {}
-    for i, label in enumerate(LABELS):
-        best = (-1.0, 0.0, 0.5)
-        for threshold in THRESHOLD_GRID:
-            f1 = f1_score(gold[:, i], scores[:, i] >= threshold, zero_division=0)
-            candidate = (f1, -abs(threshold - 0.5), float(threshold))
-            best = max(best, candidate)
-        thresholds[label] = best[2]
-    return thresholds

@@ -1,25 +1,16 @@
-"""Evaluation of a model dir on labeled data: score the sentences, assemble every
-figure (with article-level bootstrap intervals) and write the report dir:
-
-- ``metrics.json``: every figure, for machines (DESIGN.md's keys kept as plain floats,
-  each interval beside its figure as ``<name>_ci: [low, high]``);
-- ``report.md`` with ``pr_curves.png`` and ``reliability.png``, for people;
-- ``predictions.jsonl``: gold, predicted labels and scores per sentence, which
-  ``warwire compare`` needs for its paired test.
-"""
+"""Evaluation of a model on labeled data: score the sentences and assemble every
+figure, with article-level bootstrap intervals (written by ``reportdir``)."""
 
 from __future__ import annotations
 
-import json
-import math
-import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from warwire.bootstrap import (
+from warwire.corpus.io import DEFAULT_CORPUS_DIR, Example, file_sha256, read_jsonl, split_path
+from warwire.errors import WarwireError
+from warwire.evaluation.bootstrap import (
     CONFIDENCE_LEVEL,
     DEFAULT_RESAMPLES,
     DEFAULT_SEED,
@@ -27,29 +18,15 @@ from warwire.bootstrap import (
     bootstrap,
     percentile_interval,
 )
-from warwire.calibration import calibration_summary
-from warwire.corpus import DEFAULT_CORPUS_DIR, Example, file_sha256, read_jsonl, split_path
-from warwire.errors import WarwireError
+from warwire.evaluation.calibration import calibration_summary
+from warwire.evaluation.metrics import average_precision, compute_metrics, cooccurrence
+from warwire.evaluation.reportdir import Evaluation, json_safe
+from warwire.evaluation.slices import all_slices
+from warwire.evaluation.weighted_metrics import all_metrics
 from warwire.labels import LABELS, from_multi_hot, to_multi_hot
-from warwire.metrics import apply_thresholds, average_precision, compute_metrics, cooccurrence
-from warwire.report import PR_CURVES_PNG, RELIABILITY_PNG, report_markdown
-from warwire.slices import all_slices
-from warwire.weighted_metrics import all_metrics
 
 DEFAULT_DATA = split_path(DEFAULT_CORPUS_DIR, "test")
 DEFAULT_TOP_ERRORS = 5
-PREDICTIONS_FILE = "predictions.jsonl"
-# Scores in predictions.jsonl: 6 decimals keep float32 precision and the file small.
-SCORE_DECIMALS = 6
-
-
-@dataclass
-class Evaluation:
-    metrics: dict
-    examples: list[Example]
-    gold: np.ndarray
-    scores: np.ndarray
-    predicted: np.ndarray
 
 
 def evaluate(
@@ -82,9 +59,13 @@ def evaluate(
         raise WarwireError(f"--bootstrap must be at least 1, got {resamples}")
     examples = read_jsonl(data_path)
     gold = np.array([to_multi_hot(e.labels) for e in examples], dtype=int)
-    scores = np.asarray(classifier.score([e.text for e in examples], on_batch=on_batch), dtype=float)
+    # The recipe's eval_batch_size where it has one (TF-IDF scores in its own blocks).
+    options = {"on_batch": on_batch}
+    if "eval_batch_size" in classifier.info.recipe:
+        options["batch_size"] = int(classifier.info.recipe["eval_batch_size"])
+    predicted, scores = classifier.predict([e.text for e in examples], **options)
+    scores = np.asarray(scores, dtype=float)
     thresholds = dict(classifier.info.thresholds)
-    predicted = apply_thresholds(scores, thresholds)
     metrics = score_metrics(
         examples, gold, scores, predicted, thresholds,
         resamples=resamples, seed=seed, slice_by=slice_by, top_errors=top_errors,
@@ -151,17 +132,6 @@ def confident_errors(examples: Sequence[Example], gold, scores, predicted, top: 
     return result
 
 
-def json_safe(value):
-    """NaN -> None throughout, so metrics.json is strict JSON (no bare NaN)."""
-    if isinstance(value, dict):
-        return {k: json_safe(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [json_safe(v) for v in value]
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
 def score_metrics(
     examples: Sequence[Example],
     gold: np.ndarray,
@@ -222,58 +192,3 @@ def score_metrics(
     return json_safe(metrics)
 
 
-def predictions_jsonl(evaluation: Evaluation) -> str:
-    """One line per sentence: id, article_id, gold, predicted, scores (label -> probability)."""
-    lines = []
-    for i, example in enumerate(evaluation.examples):
-        record = {
-            "id": example.id,
-            "article_id": example.article_id,
-            "gold": from_multi_hot(evaluation.gold[i]),
-            "predicted": from_multi_hot(evaluation.predicted[i]),
-            "scores": {label: round(float(evaluation.scores[i, j]), SCORE_DECIMALS) for j, label in enumerate(LABELS)},
-        }
-        lines.append(json.dumps(record, ensure_ascii=False))
-    return "\n".join(lines) + "\n"
-
-
-def write_files_atomic(directory: Path, files: dict[str, bytes]) -> None:
-    """Write every file to a temporary beside its target, then move them all in place.
-
-    Everything is rendered before the first move, so a failure (or Ctrl-C) while
-    rendering or writing leaves the previous report untouched and no partial file.
-    """
-    directory.mkdir(parents=True, exist_ok=True)
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for name, content in files.items():
-            # A plain open() (not mkstemp) so the file gets the usual umask permissions.
-            temporary = directory / f".{name}.{os.getpid()}.partial"
-            staged.append((temporary, directory / name))
-            temporary.write_bytes(content)
-        for temporary, target in staged:
-            os.replace(temporary, target)
-    finally:
-        for temporary, _ in staged:
-            temporary.unlink(missing_ok=True)
-
-
-def write_report(evaluation: Evaluation, report_dir: Path | str, model_dir: str) -> Path:
-    """Write metrics.json, predictions.jsonl, report.md and the PNGs into ``report_dir``.
-
-    Returns:
-        The path of metrics.json.
-    """
-    from warwire.plots import pr_curves_png, reliability_png  # matplotlib: only when writing
-
-    report_dir = Path(report_dir)
-    metrics = evaluation.metrics
-    files = {
-        "metrics.json": (json.dumps(metrics, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode(),
-        PREDICTIONS_FILE: predictions_jsonl(evaluation).encode(),
-        PR_CURVES_PNG: pr_curves_png(evaluation.gold, evaluation.scores, metrics),
-        RELIABILITY_PNG: reliability_png(metrics),
-        "report.md": report_markdown(metrics, model_dir).encode(),
-    }
-    write_files_atomic(report_dir, files)
-    return report_dir / "metrics.json"

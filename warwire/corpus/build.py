@@ -16,9 +16,10 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import cohen_kappa_score
 
+from warwire.corpus.source_format import SourceArticle, SourceError, parse_source
 from warwire.errors import WarwireError
+from warwire.fileio import atomic_files, atomic_write
 from warwire.labels import LABELS, to_multi_hot
-from warwire.source_format import SourceArticle, SourceError, parse_source
 
 SOURCE_DIR = Path("data/source")
 ANNOTATION_DIR = Path("data/annotation")
@@ -60,7 +61,7 @@ def read_adjudication(path: Path = ADJUDICATION_FILE) -> dict[str, list[str]]:
     if not path.is_file():
         return {}
     final = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             record = json.loads(line)
             final[record["id"]] = [label for label in LABELS if label in record["final"]]
@@ -125,12 +126,11 @@ def build(source_dir: Path = SOURCE_DIR, output_dir: Path = Path("data/corpus"))
         raise WarwireError(f"{source_dir}: no source articles (*.txt)")
     splits = assign_splits(articles)
     out = records(articles, splits, read_adjudication())
-    output_dir.mkdir(parents=True, exist_ok=True)
-    for split, rows in out.items():
-        text = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
-        (output_dir / f"{split}.jsonl").write_text(text, encoding="utf-8")
+    atomic_files(output_dir, {
+        f"{split}.jsonl": "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows) for split, rows in out.items()
+    })
     second = read_sources(SECOND_PASS_DIR.glob("*.txt")) if SECOND_PASS_DIR.is_dir() else []
     if second:
         stats = agreement([a for a in articles if splits[a.article_id] == "test"], second)
-        (ANNOTATION_DIR / "agreement.json").write_text(json.dumps(stats, indent=2) + "\n", encoding="utf-8")
+        atomic_write(ANNOTATION_DIR / "agreement.json", json.dumps(stats, indent=2) + "\n")
     return {split: len(rows) for split, rows in out.items()}

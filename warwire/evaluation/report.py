@@ -9,6 +9,7 @@ interval shows it as ``value [low, high]`` (95%, article-level bootstrap).
 from __future__ import annotations
 
 from warwire.labels import LABELS, NONE_LABEL
+from warwire.markdown import table
 
 PR_CURVES_PNG = "pr_curves.png"
 RELIABILITY_PNG = "reliability.png"
@@ -18,16 +19,6 @@ HEADLINE_ROWS = (
     ("exact_match", "exact match (all four decisions right)"),
     ("none_accuracy", "accuracy on sentences with no label"),
     ("ece", "expected calibration error (lower is better)"),
-)
-SECTIONS = (
-    "Headline",
-    "Per label",
-    "Precision-recall curves",
-    "Calibration",
-    "Label co-occurrence",
-    "Slices",
-    "Most confident errors",
-    "Reproduce",
 )
 
 
@@ -43,11 +34,6 @@ def fmt_ci(value, interval) -> str:
     return fmt(value) if not interval else f"{fmt(value)} [{fmt(interval[0])}, {fmt(interval[1])}]"
 
 
-def cell(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def label_names(labels: list[str]) -> str:
     return ", ".join(labels) or NONE_LABEL
 
@@ -61,29 +47,27 @@ def headline_table(metrics: dict) -> str:
     Returns:
         A Markdown table (also what ``warwire evaluate`` prints).
     """
-    rows = [
-        "| label | threshold | precision | recall | F1 | support | AP | ECE |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
-    ]
+    rows = []
     for label in LABELS:
         m = metrics["per_label"][label]
-        rows.append(
-            f"| {label} | {fmt(m.get('threshold'), 2)} | {fmt_ci(m['precision'], m.get('precision_ci'))} "
-            f"| {fmt_ci(m['recall'], m.get('recall_ci'))} | {fmt_ci(m['f1'], m.get('f1_ci'))} | {m['support']} "
-            f"| {fmt_ci(m.get('average_precision'), m.get('average_precision_ci'))} | {fmt(m.get('ece'))} |"
-        )
-    rows.append(f"| **macro** | | | | **{fmt_ci(metrics['macro_f1'], metrics.get('macro_f1_ci'))}** | | | |")
-    rows.append(f"| micro | | | | {fmt_ci(metrics['micro_f1'], metrics.get('micro_f1_ci'))} | | | |")
-    return "\n".join(rows)
+        rows.append([
+            label, fmt(m.get("threshold"), 2), fmt_ci(m["precision"], m.get("precision_ci")),
+            fmt_ci(m["recall"], m.get("recall_ci")), fmt_ci(m["f1"], m.get("f1_ci")), m["support"],
+            fmt_ci(m.get("average_precision"), m.get("average_precision_ci")), fmt(m.get("ece")),
+        ])
+    rows.append(["**macro**", "", "", "", f"**{fmt_ci(metrics['macro_f1'], metrics.get('macro_f1_ci'))}**", "", "", ""])
+    rows.append(["micro", "", "", "", fmt_ci(metrics["micro_f1"], metrics.get("micro_f1_ci")), "", "", ""])
+    header = ["label", "threshold", "precision", "recall", "F1", "support", "AP", "ECE"]
+    return "\n".join(table(header, rows, align="lrrrrrrr"))
 
 
 def _summary(metrics: dict) -> list[str]:
-    rows = ["| metric | value | 95% CI |", "|---|---:|---|"]
+    rows = []
     for key, name in HEADLINE_ROWS:
         value, interval = metrics.get(key), metrics.get(f"{key}_ci")
         shown = f"**{fmt(value)}**" if key == "macro_f1" else fmt(value)
-        rows.append(f"| {name} | {shown} | {'–' if not interval else f'{fmt(interval[0])} – {fmt(interval[1])}'} |")
-    return rows
+        rows.append([name, shown, "–" if not interval else f"{fmt(interval[0])} – {fmt(interval[1])}"])
+    return table(["metric", "value", "95% CI"], rows, align="lrl")
 
 
 def _intro(metrics: dict, model_dir: str) -> list[str]:
@@ -106,18 +90,20 @@ def _intro(metrics: dict, model_dir: str) -> list[str]:
     ]
 
 
-def _cooccurrence(table: dict) -> list[str]:
-    header = "| gold \\ predicted | " + " | ".join(table["labels"]) + " |"
-    rule = "|---|" + "---:|" * len(table["labels"])
-    rows = ["Sentences carrying the row's gold label and the column's predicted label "
-            "(`none`: no label at all); the diagonal holds the true positives.", "", header, rule]
-    for name, counts in zip(table["labels"], table["counts"]):
-        rows.append(f"| {name} | " + " | ".join(str(c) for c in counts) + " |")
-    rows += ["", "Confusions only: the column's label predicted on sentences of the row's gold label "
-             "*without* being gold (column `none`: nothing predicted for a labeled sentence).", "", header, rule]
-    for name, counts in zip(table["labels"], table["confusions"]):
-        rows.append(f"| {name} | " + " | ".join(str(c) for c in counts) + " |")
-    return rows
+def _cooccurrence(cooccurrence: dict) -> list[str]:
+    names = cooccurrence["labels"]
+    header, align = ["gold \\ predicted", *names], "l" + "r" * len(names)
+
+    def counts_table(key: str) -> list[str]:
+        return table(header, [[name, *counts] for name, counts in zip(names, cooccurrence[key])], align=align)
+
+    return [
+        "Sentences carrying the row's gold label and the column's predicted label "
+        "(`none`: no label at all); the diagonal holds the true positives.", "", *counts_table("counts"), "",
+        "Confusions only: the column's label predicted on sentences of the row's gold label "
+        "*without* being gold (column `none`: nothing predicted for a labeled sentence).", "",
+        *counts_table("confusions"),
+    ]
 
 
 def _slices(slices: dict, min_articles: int) -> list[str]:
@@ -127,31 +113,28 @@ def _slices(slices: dict, min_articles: int) -> list[str]:
             "read those figures as anecdotes). A label with neither gold nor predicted sentences in a "
             "slice has no F1 (–) and is left out of its macro-F1; (n) is the label's gold sentences. "
             "Weakest slice first."]
-    label_columns = " | ".join(f"{label} F1 (n)" for label in LABELS)
+    label_columns = [f"{label} F1 (n)" for label in LABELS]
     for key, values in slices.items():
-        rows += ["", f"### By `{key}`", "", f"| {key} | articles | sentences | macro-F1 [95% CI] | {label_columns} |",
-                 "|---|---:|---:|---:|" + "---:|" * len(LABELS)]
         weakest_first = sorted(values.items(), key=lambda kv: (kv[1]["macro_f1"] is None, kv[1]["macro_f1"] or 0.0, kv[0]))
-        for value, m in weakest_first:
-            per_label = " | ".join(
-                f"{fmt(m['per_label'][label]['f1'])} ({m['per_label'][label]['support']})" for label in LABELS
-            )
-            macro = fmt_ci(m["macro_f1"], m["macro_f1_ci"])
-            rows.append(f"| {cell(value)} | {m['articles']} | {m['sentences']} | {macro} | {per_label} |")
+        body = [
+            [value, m["articles"], m["sentences"], fmt_ci(m["macro_f1"], m["macro_f1_ci"]),
+             *(f"{fmt(m['per_label'][label]['f1'])} ({m['per_label'][label]['support']})" for label in LABELS)]
+            for value, m in weakest_first
+        ]
+        header = [key, "articles", "sentences", "macro-F1 [95% CI]", *label_columns]
+        rows += ["", f"### By `{key}`", "", *table(header, body, align="l" + "r" * (len(header) - 1))]
     return rows
 
 
 def _error_table(rows_in: list[dict]) -> list[str]:
     if not rows_in:
         return ["None."]
-    rows = ["| score | sentence | article | gold | predicted | all scores |", "|---:|---|---|---|---|---|"]
-    for e in rows_in:
-        scores = " · ".join(f"{e['scores'][label]:.2f}" for label in LABELS)
-        rows.append(
-            f"| {e['score']:.3f} | {cell(e['text'])} | {cell(e['article_id'])} | {label_names(e['gold'])} "
-            f"| {label_names(e['predicted'])} | {scores} |"
-        )
-    return rows
+    rows = [
+        [f"{e['score']:.3f}", e["text"], e["article_id"], label_names(e["gold"]), label_names(e["predicted"]),
+         " · ".join(f"{e['scores'][label]:.2f}" for label in LABELS)]
+        for e in rows_in
+    ]
+    return table(["score", "sentence", "article", "gold", "predicted", "all scores"], rows, align="rlllll")
 
 
 def _errors(errors: dict) -> list[str]:

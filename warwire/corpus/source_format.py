@@ -16,7 +16,7 @@ the JSONL corpus. A file holds one or more articles::
 Each sentence line is ``text || labels`` where labels are comma-separated label names or
 ``none``. Blank lines separate paragraphs and are otherwise ignored.
 
-Run ``python -m warwire.source_format [--blind] FILE...`` to check files and print counts
+Run ``python -m warwire.corpus.source_format [--blind] FILE...`` to check files and print counts
 (``--blind``: files whose label fields are ``?``, as given to blind annotators).
 """
 
@@ -27,6 +27,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from warwire.errors import render
 from warwire.labels import LABELS, NONE_LABEL
 
 ARTICLE_MARKER = "=== ARTICLE"
@@ -167,11 +168,11 @@ def main(argv: list[str]) -> int:
             articles.extend(parsed)
             ids.update(a.article_id for a in parsed)
     except (SourceError, OSError, UnicodeDecodeError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(render(error), file=sys.stderr)
         return 2
     repeated = [article_id for article_id, n in ids.items() if n > 1]
     if repeated:
-        print(f"error: repeated article ids: {repeated}", file=sys.stderr)
+        print(render(SourceError(f"repeated article ids: {repeated}")), file=sys.stderr)
         return 2
     print(summarize(articles))
     return 0

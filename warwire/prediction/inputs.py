@@ -154,7 +154,9 @@ def _articles_of(name: str, warn) -> Iterator[Article]:
     elif suffix in TEXT_SUFFIXES + HTML_SUFFIXES:
         yield _read_file(path, path.stem, warn)
     else:
-        raise WarwireError(f"{path}: unsupported input type {suffix or '(no suffix)'!r}; use .txt, .html, .jsonl, .csv, a directory or -")
+        raise WarwireError(
+            f"{path}: unsupported input type {suffix or '(no suffix)'!r}; use .txt, .html, .jsonl, .csv, a directory or -"
+        )
 
 
 def iter_articles(inputs: list[str], warn: Callable[[str], None]) -> Iterator[Article]:

@@ -7,14 +7,9 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from warwire.corpus import SPLITS, Example, count_labels, read_jsonl, split_path
+from warwire.corpus.io import SPLITS, Example, count_labels, read_jsonl, split_path
 from warwire.labels import LABELS
-
-
-def _table(header: list[str], rows: list[list]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
-    return lines
+from warwire.markdown import table
 
 
 def _by_key(splits: dict[str, list[Example]], key: str) -> list[str]:
@@ -25,7 +20,7 @@ def _by_key(splits: dict[str, list[Example]], key: str) -> list[str]:
             counts[split][article.meta.get(key, "?")] += 1
     values = sorted(set().union(*counts.values()), key=lambda v: -sum(c[v] for c in counts.values()))
     rows = [[v, *(counts[s][v] for s in splits), sum(counts[s][v] for s in splits)] for v in values]
-    return _table([key, *splits, "all"], rows)
+    return table([key, *splits, "all"], rows)
 
 
 def _cooccurrence(examples: list[Example]) -> list[str]:
@@ -33,12 +28,14 @@ def _cooccurrence(examples: list[Example]) -> list[str]:
     rows = []
     for a in LABELS:
         rows.append([a, *(sum(1 for e in examples if a in e.labels and b in e.labels) for b in LABELS)])
-    return _table(["", *LABELS], rows)
+    return table(["", *LABELS], rows)
 
 
 def _label_set_sizes(examples: list[Example]) -> list[str]:
     sizes = Counter(len(e.labels) for e in examples)
-    return _table(["labels per sentence", "sentences", "share"], [[k, sizes[k], f"{sizes[k] / len(examples):.1%}"] for k in sorted(sizes)])
+    return table(
+        ["labels per sentence", "sentences", "share"], [[k, sizes[k], f"{sizes[k] / len(examples):.1%}"] for k in sorted(sizes)]
+    )
 
 
 def _agreement(path: Path) -> list[str]:
@@ -50,7 +47,7 @@ def _agreement(path: Path) -> list[str]:
         for label, m in stats["per_label"].items()
     ]
     return [
-        *_table(["label", "Cohen's kappa", "raw agreement", "first pass +", "second pass +"], rows),
+        *table(["label", "Cohen's kappa", "raw agreement", "first pass +", "second pass +"], rows),
         "",
         f"{stats['sentences']} test sentences; all four labels identical on {stats['exact_agreement']:.1%} of them.",
     ]
@@ -67,7 +64,7 @@ def corpus_stats(corpus_dir: Path | str, agreement_file: Path | str = "data/anno
         [
             "### Counts per split and label (sentences)",
             "",
-            *_table(["split", *columns], [[s, *(c[k] for k in columns)] for s, c in counts.items()]),
+            *table(["split", *columns], [[s, *(c[k] for k in columns)] for s, c in counts.items()]),
             "",
             "### Articles per conflict",
             "",

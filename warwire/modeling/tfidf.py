@@ -1,5 +1,8 @@
 """The TF-IDF + logistic regression baseline (one-vs-rest), stored without pickle:
-the vocabulary and settings in JSON, the IDF weights and the linear layer in safetensors."""
+the vocabulary and settings in JSON, the IDF weights and the linear layer in safetensors.
+
+Fitting is in ``warwire.training.tfidf``; here the stored model is saved, loaded and run.
+"""
 
 from __future__ import annotations
 
@@ -9,31 +12,19 @@ from pathlib import Path
 
 import numpy as np
 from safetensors.numpy import load_file, save_file
+from scipy.special import expit
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.multiclass import OneVsRestClassifier
 
-from warwire.config import Recipe
-from warwire.corpus import Example
 from warwire.errors import WarwireError
-from warwire.labels import LABELS, to_multi_hot
-from warwire.modeldir import ModelInfo
+from warwire.labels import LABELS
+from warwire.modeling.classifier import ThresholdedPredictions
+from warwire.modeling.modeldir import ModelInfo
 
 VOCAB_FILE = "tfidf.json"
 WEIGHTS_FILE = "tfidf.safetensors"
 
 
-def _vectorizer_settings(recipe: Recipe) -> dict:
-    return {
-        "ngram_range": [1, recipe.ngram_max],
-        "min_df": recipe.min_df,
-        "sublinear_tf": True,
-        "lowercase": True,
-        "strip_accents": "unicode",
-    }
-
-
-class TfidfClassifier:
+class TfidfClassifier(ThresholdedPredictions):
     """Scores sentences with a TF-IDF vectorizer and one logistic regression per label."""
 
     def __init__(self, vectorizer: TfidfVectorizer, coef: np.ndarray, intercept: np.ndarray, info: ModelInfo | None):
@@ -42,23 +33,7 @@ class TfidfClassifier:
         self.intercept = intercept  # (labels,)
         self.info = info
         self.truncated = 0  # TF-IDF reads whole sentences; kept for a uniform interface
-
-    @classmethod
-    def fit(cls, recipe: Recipe, train: Sequence[Example]) -> "TfidfClassifier":
-        settings = _vectorizer_settings(recipe)
-        vectorizer = TfidfVectorizer(**{**settings, "ngram_range": tuple(settings["ngram_range"])})
-        features = vectorizer.fit_transform([e.text for e in train])
-        gold = np.array([to_multi_hot(e.labels) for e in train], dtype=int)
-        missing = [label for i, label in enumerate(LABELS) if gold[:, i].min() == gold[:, i].max()]
-        if missing:
-            raise WarwireError(f"{recipe.train_file}: label(s) {missing} are never (or always) present; cannot train")
-        weights = None if recipe.class_weight == "none" else recipe.class_weight
-        model = OneVsRestClassifier(
-            LogisticRegression(C=recipe.c, class_weight=weights, max_iter=2000, random_state=recipe.seed)
-        ).fit(features, gold)
-        coef = np.vstack([e.coef_ for e in model.estimators_]).astype(np.float32)
-        intercept = np.concatenate([e.intercept_ for e in model.estimators_]).astype(np.float32)
-        return cls(vectorizer, coef, intercept, None)
+        self.backend = "tfidf"
 
     def save(self, directory: Path) -> None:
         settings = {
@@ -77,7 +52,7 @@ class TfidfClassifier:
         )
 
     @classmethod
-    def load(cls, model_dir: Path, info: ModelInfo) -> "TfidfClassifier":
+    def load(cls, model_dir: Path, info: ModelInfo) -> TfidfClassifier:
         try:
             stored = json.loads((model_dir / VOCAB_FILE).read_text(encoding="utf-8"))
             tensors = load_file(str(model_dir / WEIGHTS_FILE))
@@ -100,7 +75,7 @@ class TfidfClassifier:
         for first in range(0, len(texts), batch_size):
             batch = list(texts[first : first + batch_size])
             logits = self.vectorizer.transform(batch) @ self.coef.T + self.intercept
-            scores[first : first + len(batch)] = 1 / (1 + np.exp(-logits))
+            scores[first : first + len(batch)] = expit(logits)
             if on_batch is not None:
                 on_batch(len(batch))
         return scores

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from warwire.calibration import DEFAULT_BINS, bin_index
+from warwire.evaluation.calibration import DEFAULT_BINS, bin_index
 from warwire.labels import LABELS
 
 

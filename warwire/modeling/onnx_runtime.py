@@ -9,8 +9,8 @@ interrupted export leaves no half-written cache.
 
 Why this is fast: int8 matrix products use the CPU's VNNI instructions (about 4x the
 multiply throughput of fp32), ONNX Runtime fuses GELU and layer norm when it loads the
-graph, and with sentences sorted by length (``warwire.scoring``) little time goes to
-padding. How the export keeps int8 close to fp32 is in ``warwire.onnx_export``.
+graph, and with sentences sorted by length (``warwire.modeling.batching``) little time goes to
+padding. How the export keeps int8 close to fp32 is in ``warwire.modeling.onnx_export``.
 
 Loading stays safe: an ONNX file is a protobuf graph of standard operators (no
 pickle, no custom-op libraries are registered, so no code runs from the model dir).
@@ -19,19 +19,20 @@ pickle, no custom-op libraries are registered, so no code runs from the model di
 from __future__ import annotations
 
 import importlib.util
-import os
 import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from scipy.special import expit
 
-from warwire.errors import WarwireError
+from warwire.corpus.io import file_sha256
+from warwire.errors import WarwireError, first_line
+from warwire.fileio import atomic_path
 from warwire.labels import LABELS
-from warwire.corpus import file_sha256
-from warwire.modeldir import WEIGHTS_FILE, ModelInfo
-from warwire.scoring import BatchScorer, available_cores
+from warwire.modeling.batching import BatchScorer, available_cores
+from warwire.modeling.modeldir import WEIGHTS_FILE, ModelInfo
 
 ONNX_DIR = "onnx"
 ONNX_FILE = "model-int8.onnx"
@@ -72,8 +73,7 @@ def load_tokenizer(model_dir: Path):
     try:
         return AutoTokenizer.from_pretrained(model_dir, local_files_only=True, trust_remote_code=False)
     except Exception as error:  # a broken tokenizer surfaces as many error types
-        message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise WarwireError(f"{model_dir}: cannot load tokenizer ({message})") from None
+        raise WarwireError(f"{model_dir}: cannot load tokenizer ({first_line(error)})") from None
 
 
 def _session(path: Path):
@@ -97,7 +97,7 @@ def export_int8(model_dir: Path | str, info: ModelInfo, key: dict[str, str] | No
     """Export ``model_dir`` to int8 ONNX and cache it; return the cached file's path.
 
     Always exports (``load_onnx_classifier`` checks the cache first). Needs torch;
-    the steps are in ``warwire.onnx_export``. ``classifier``: the model dir already
+    the steps are in ``warwire.modeling.onnx_export``. ``classifier``: the model dir already
     loaded as a TransformerClassifier (its model is modified), else it is loaded here.
 
     Example:
@@ -106,8 +106,8 @@ def export_int8(model_dir: Path | str, info: ModelInfo, key: dict[str, str] | No
     """
     import onnx
 
-    from warwire.onnx_export import export_quantized
-    from warwire.transformer import TransformerClassifier
+    from warwire.modeling.onnx_export import export_quantized
+    from warwire.modeling.transformer import TransformerClassifier
 
     model_dir = Path(model_dir)
     key = key or cache_key(model_dir)
@@ -124,9 +124,8 @@ def export_int8(model_dir: Path | str, info: ModelInfo, key: dict[str, str] | No
         for name, value in {**key, **facts}.items():
             entry = model.metadata_props.add()
             entry.key, entry.value = name, value
-        staged = work / ONNX_FILE
-        onnx.save(model, str(staged))
-        os.replace(staged, target)  # atomic: readers see the old file or the new one
+        with atomic_path(target) as staged:  # readers see the old file or the new one
+            onnx.save(model, str(staged))
     except OSError as error:
         raise WarwireError(f"{target}: cannot write the ONNX export ({error.strerror or error})") from None
     finally:
@@ -185,7 +184,7 @@ class OnnxClassifier(BatchScorer):
             return self._fallback._probabilities({name: torch.from_numpy(value) for name, value in encoded.items()})
         feed = {name: encoded[name].astype(np.int64, copy=False) for name in self.input_names}
         logits = self.session.run(None, feed)[0]
-        return 1.0 / (1.0 + np.exp(-logits))
+        return expit(logits)
 
 
 def _valid_session(path: Path, key: dict[str, str]):
@@ -214,7 +213,7 @@ def load_onnx_classifier(
 
     Args:
         model_dir: a transformer model dir.
-        info: its ``warwire.json`` (``warwire.modeldir.read_info``).
+        info: its ``warwire.json`` (``warwire.modeling.modeldir.read_info``).
         notify: told when an export starts (about 20 s for MiniLM on 2 cores).
         force_export: export even if a valid cache exists.
         defer_export: export on the first ``score`` call rather than now, so that
@@ -232,7 +231,7 @@ def load_onnx_classifier(
     if session is not None:
         return OnnxClassifier(load_tokenizer(model_dir), info, max_length, session=session)
 
-    from warwire.transformer import TransformerClassifier
+    from warwire.modeling.transformer import TransformerClassifier
 
     reference = TransformerClassifier.load(model_dir, info)  # validates the weights and labels
 

@@ -1,4 +1,7 @@
-"""Training: a recipe and its data in, a complete model dir out (or nothing)."""
+"""Training: a recipe and its data in, a complete model dir out (or nothing).
+
+Everything is validated (recipe, data, output) before anything is deleted or written.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +12,16 @@ from pathlib import Path
 
 import numpy as np
 
-from warwire.card import model_card
-from warwire.config import Recipe
-from warwire.corpus import Example, file_sha256, read_jsonl
+from warwire.config import Recipe, TransformerRecipe
+from warwire.corpus.io import Example, file_sha256, read_jsonl
 from warwire.errors import WarwireError
+from warwire.evaluation.metrics import compute_metrics
+from warwire.fileio import atomic_dir
 from warwire.labels import LABELS, to_multi_hot
-from warwire.metrics import apply_thresholds, compute_metrics, tune_thresholds
-from warwire.modeldir import ModelInfo, atomic_directory, package_versions
+from warwire.modeling.card import CARD_FILE, model_card
+from warwire.modeling.classifier import apply_thresholds
+from warwire.modeling.modeldir import ModelInfo, package_versions
+from warwire.training.thresholds import tune_thresholds
 
 
 @dataclass
@@ -46,17 +52,43 @@ def _data_record(path: str, examples: list[Example]) -> dict:
 def _fit(recipe: Recipe, train, dev, staging: Path, work_dir: Path, resume: bool):
     """Train the recipe's kind, save its weights into ``staging``; return (scorer, summary)."""
     if recipe.kind == "tfidf":
-        from warwire.baseline import TfidfClassifier
+        from warwire.training.tfidf import fit_tfidf
 
-        classifier = TfidfClassifier.fit(recipe, train)
+        classifier = fit_tfidf(recipe, train)
         classifier.save(staging)
         return classifier.score, {}
-    from warwire.transformer import TransformerClassifier, fine_tune, save_transformer
+    from warwire.modeling.transformer import TransformerClassifier
+    from warwire.training.finetune import fine_tune, save_transformer
 
     tokenizer, model, summary = fine_tune(recipe, train, dev, work_dir, resume)
     save_transformer(staging, tokenizer, model)
     scorer = TransformerClassifier(tokenizer, model, None, recipe.max_length)
     return lambda texts: scorer.score(texts, batch_size=recipe.eval_batch_size), summary
+
+
+def _with_overrides(recipe: Recipe, max_steps: int | None, max_train_samples: int | None) -> Recipe:
+    """The recipe with the smoke-run overrides of the command line applied."""
+    if max_steps is not None:
+        if not isinstance(recipe, TransformerRecipe):
+            raise WarwireError(f"--max-steps applies to transformer recipes; this is a {recipe.kind} recipe")
+        if max_steps < 1:
+            raise WarwireError(f"--max-steps must be at least 1, got {max_steps}")
+        recipe = replace(recipe, max_steps=max_steps)
+    if max_train_samples is not None:
+        if max_train_samples < 1:
+            raise WarwireError(f"--max-train-samples must be at least 1, got {max_train_samples}")
+        recipe = replace(recipe, max_train_samples=max_train_samples)
+    return recipe
+
+
+def _check_backbone(recipe: Recipe, where: str) -> None:
+    """A transformer recipe's backbone loads and its max_length fits the backbone."""
+    if isinstance(recipe, TransformerRecipe):
+        from warwire.training.finetune import backbone_max_length
+
+        limit = backbone_max_length(recipe.backbone)
+        if limit is not None and recipe.max_length > limit:
+            raise WarwireError(f"{where}: 'max_length' {recipe.max_length} exceeds the backbone's limit of {limit} tokens")
 
 
 def train(
@@ -66,6 +98,7 @@ def train(
     resume: bool = False,
     max_steps: int | None = None,
     max_train_samples: int | None = None,
+    where: str = "recipe",
 ) -> TrainResult:
     """Train ``recipe`` and write a self-contained model dir at ``output``.
 
@@ -75,24 +108,26 @@ def train(
         overwrite: replace an existing model dir.
         resume: continue from the last checkpoint of an interrupted run.
         max_steps, max_train_samples: override the recipe for smoke runs.
+        where: how errors name the recipe (its file).
 
     Returns:
         Where the model is, the training time and its dev metrics.
     """
     output = Path(output)
-    if max_steps is not None:
-        recipe = replace(recipe, max_steps=max_steps)
-    if max_train_samples is not None:
-        recipe = replace(recipe, max_train_samples=max_train_samples)
+    recipe = _with_overrides(recipe, max_steps, max_train_samples)
     work_dir = work_dir_for(output)
     if resume and not work_dir.is_dir():
         raise WarwireError(f"{output}: nothing to resume (no checkpoints in {work_dir})")
-    if not resume and work_dir.exists():
-        shutil.rmtree(work_dir)  # stale checkpoints of an abandoned run
-
+    if output.exists() and not (overwrite or resume):
+        raise WarwireError(f"{output}: already exists (pass --overwrite to replace it)")
     train_examples, dev_examples = _load_data(recipe)
+    _check_backbone(recipe, where)
+    # Only now, with everything valid, may the stale checkpoints of an abandoned run go.
+    if not resume and work_dir.exists():
+        shutil.rmtree(work_dir)
+
     started = time.perf_counter()
-    with atomic_directory(output, overwrite=overwrite or resume) as staging:
+    with atomic_dir(output, overwrite=overwrite or resume) as staging:
         score, summary = _fit(recipe, train_examples, dev_examples, staging, work_dir, resume)
         gold = np.array([to_multi_hot(e.labels) for e in dev_examples], dtype=int)
         dev_scores = score([e.text for e in dev_examples])
@@ -113,6 +148,6 @@ def train(
             training={"seconds": round(seconds, 1), **summary},
         )
         info.save(staging)
-        (staging / "README.md").write_text(model_card(output.name, info), encoding="utf-8")
+        (staging / CARD_FILE).write_text(model_card(output.name, info), encoding="utf-8")
     shutil.rmtree(work_dir, ignore_errors=True)
     return TrainResult(output=output, seconds=seconds, dev_metrics=dev_metrics, thresholds=thresholds)

@@ -1,17 +1,15 @@
-"""The transformer classifier: a backbone with one sigmoid per label (BCE loss),
-fine-tuned with ``transformers.Trainer``, and batched inference over sentences."""
+"""Fine-tuning a transformer backbone with one sigmoid per label (BCE loss) through
+``transformers.Trainer``: data preparation and ``compute_metrics`` by hand, the rest
+is the Trainer's."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import contextmanager
 from pathlib import Path
 
-import numpy as np
+import datasets
 import torch
 from datasets import Dataset, Features, List, Value
-import datasets
-import transformers
 from transformers import (
     AutoModelForSequenceClassification,
     AutoTokenizer,
@@ -21,28 +19,15 @@ from transformers import (
     set_seed,
 )
 
-from warwire.config import PACKAGED_MINILM, Recipe
-from warwire.corpus import Example
-from warwire.errors import WarwireError
+from warwire.config import PACKAGED_MINILM, TransformerRecipe
+from warwire.corpus.io import Example
+from warwire.errors import WarwireError, first_line
+from warwire.evaluation.metrics import compute_metrics
 from warwire.labels import ID2LABEL, LABEL2ID, LABELS, to_multi_hot
-from warwire.metrics import compute_metrics
-from warwire.modeldir import WEIGHTS_FILE, ModelInfo
-from warwire.scoring import BatchScorer, available_cores
+from warwire.modeling.transformer import no_loading_bar
 
-
-# Bars for mapping datasets and warnings about the fresh head drown the training bar.
-transformers.utils.logging.set_verbosity_error()
+# Bars for mapping datasets drown the training bar.
 datasets.disable_progress_bars()
-
-
-@contextmanager
-def _no_loading_bar():
-    """Hide the per-tensor 'Loading weights' bar, keep the training bar."""
-    transformers.utils.logging.disable_progress_bar()
-    try:
-        yield
-    finally:
-        transformers.utils.logging.enable_progress_bar()
 
 
 def resolve_backbone(name: str) -> str:
@@ -63,15 +48,26 @@ def _load_kwargs(path: str) -> dict:
     return {"local_files_only": True} if Path(path).is_dir() else {}
 
 
+def backbone_max_length(backbone: str) -> int | None:
+    """The most tokens the backbone's position embeddings take, or None if it does not say."""
+    from transformers import AutoConfig
+
+    path = resolve_backbone(backbone)
+    try:
+        config = AutoConfig.from_pretrained(path, trust_remote_code=False, **_load_kwargs(path))
+    except (OSError, ValueError) as error:
+        raise WarwireError(f"backbone {backbone!r}: cannot load ({first_line(error)})") from None
+    return getattr(config, "max_position_embeddings", None)
+
+
 def build_model(backbone: str):
     """Tokenizer and a fresh multi-label classification head on ``backbone``."""
     path = resolve_backbone(backbone)
     try:
-        with _no_loading_bar():
+        with no_loading_bar():
             tokenizer, model = _load_backbone(path)
     except (OSError, ValueError) as error:
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise WarwireError(f"backbone {backbone!r}: cannot load ({first_line})") from None
+        raise WarwireError(f"backbone {backbone!r}: cannot load ({first_line(error)})") from None
     return tokenizer, model
 
 
@@ -106,12 +102,12 @@ def _dataset(examples: Sequence[Example], tokenizer, max_length: int) -> Dataset
 
 def _trainer_metrics(prediction) -> dict:
     """Dev macro-F1 at threshold 0.5, used to pick the best epoch."""
-    scores = 1 / (1 + np.exp(-prediction.predictions))
-    return {"macro_f1": compute_metrics(prediction.label_ids, scores >= 0.5)["macro_f1"]}
+    # sigmoid(logit) >= 0.5 exactly when logit >= 0
+    return {"macro_f1": compute_metrics(prediction.label_ids, prediction.predictions >= 0)["macro_f1"]}
 
 
 def fine_tune(
-    recipe: Recipe,
+    recipe: TransformerRecipe,
     train: Sequence[Example],
     dev: Sequence[Example],
     work_dir: Path,
@@ -180,43 +176,3 @@ def save_transformer(directory: Path, tokenizer, model) -> None:
     tokenizer.save_pretrained(directory)
 
 
-class TransformerClassifier(BatchScorer):
-    """Scores sentences with a fine-tuned transformer from a model dir (PyTorch, fp32).
-
-    ``score(texts, batch_size, on_batch)`` comes from ``warwire.scoring.BatchScorer``
-    (length-sorted batches, truncation count), shared with the ONNX backend.
-    """
-
-    tensor_type = "pt"
-    backend = "torch"
-
-    def __init__(self, tokenizer, model, info: ModelInfo, max_length: int):
-        super().__init__(tokenizer, info, max_length)
-        self.model = model.eval()
-        # One intra-op thread per core this process may use (torch's default counts
-        # the machine's cores, which oversubscribes a container or a taskset).
-        torch.set_num_threads(available_cores())
-
-    @classmethod
-    def load(cls, model_dir: Path, info: ModelInfo) -> "TransformerClassifier":
-        weights = model_dir / WEIGHTS_FILE
-        if not weights.is_file():
-            raise WarwireError(f"{model_dir}: missing weights file {WEIGHTS_FILE}")
-        try:
-            with _no_loading_bar():
-                tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True, trust_remote_code=False)
-                model = AutoModelForSequenceClassification.from_pretrained(
-                    model_dir, local_files_only=True, use_safetensors=True, trust_remote_code=False
-                )
-        except Exception as error:  # corrupt weights surface as many error types
-            message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-            raise WarwireError(f"{model_dir}: cannot load model ({message})") from None
-        if model.config.num_labels != len(LABELS) or model.config.id2label != ID2LABEL:
-            raise WarwireError(
-                f"{model_dir}: the model head's labels {model.config.id2label} do not match {list(LABELS)}"
-            )
-        return cls(tokenizer, model, info, int(info.recipe.get("max_length", 128)))
-
-    def _probabilities(self, encoded) -> np.ndarray:
-        with torch.inference_mode():  # no autograd bookkeeping
-            return torch.sigmoid(self.model(**encoded).logits).numpy()

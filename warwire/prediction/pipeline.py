@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from warwire.inputs import Article
 from warwire.labels import LABELS
-from warwire.metrics import apply_thresholds
-from warwire.segment import segment
+from warwire.prediction.inputs import Article
+from warwire.prediction.segment import segment
 
 # Sentences scored together; bounds memory (texts, encodings, scores) per chunk while
 # leaving enough sentences to sort by length and batch efficiently.
@@ -46,17 +45,15 @@ def predict_rows(
     """Yield one row per sentence, in input order, with labels and per-label scores.
 
     Args:
-        classifier: a loaded model (``warwire.modeldir.load_classifier``).
-        articles: (article_id, text) records, e.g. from ``warwire.inputs.iter_articles``.
+        classifier: a loaded model (``warwire.modeling.loader.load_classifier``).
+        articles: (article_id, text) records, e.g. from ``warwire.prediction.inputs.iter_articles``.
         on_sentences: called with the number of sentences scored, for progress bars.
         stats: filled with counts of articles, sentences and truncated sentences.
     """
     stats = stats if stats is not None else PredictStats()
-    thresholds = classifier.info.thresholds
     last_article = None
     for chunk in _chunks(articles, chunk_sentences):
-        scores = classifier.score([span.text for _, _, span in chunk], batch_size=batch_size, on_batch=on_sentences)
-        decisions = apply_thresholds(scores, thresholds)
+        decisions, scores = classifier.predict([span.text for _, _, span in chunk], batch_size=batch_size, on_batch=on_sentences)
         for (article, index, span), row_scores, row_decisions in zip(chunk, scores, decisions):
             if article is not last_article:
                 stats.articles += 1

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 import numpy as np
 
 from warwire.labels import LABELS
+from warwire.modeling.classifier import ThresholdedPredictions
 
 
 def available_cores() -> int:
@@ -36,7 +37,7 @@ def length_sorted_batches(lengths: Sequence[int], batch_size: int) -> Iterator[l
         yield order[first : first + batch_size]
 
 
-class BatchScorer:
+class BatchScorer(ThresholdedPredictions):
     """Scores sentences with a tokenizer and a per-batch ``_probabilities`` function.
 
     Subclasses set ``tensor_type`` ("pt" or "np") and implement ``_probabilities``
@@ -49,10 +50,20 @@ class BatchScorer:
         self.tokenizer = tokenizer
         self.info = info
         self.max_length = max_length
-        self.truncated = 0  # sentences that reached max_length tokens so far, reported by callers
+        self.truncated = 0  # sentences longer than max_length tokens so far, reported by callers
 
     def _probabilities(self, encoded) -> np.ndarray:
         raise NotImplementedError
+
+    def _count_truncated(self, texts: Sequence[str], encoded, lengths: list[int]) -> int:
+        """Sentences that were cut: longer than max_length, not those that just fit."""
+        if encoded.encodings is not None:  # a fast tokenizer records what it cut off
+            return sum(bool(e.overflowing) for e in encoded.encodings)
+        full = [i for i, length in enumerate(lengths) if length >= self.max_length]
+        if not full:
+            return 0
+        uncut = self.tokenizer([texts[i] for i in full], truncation=False)["input_ids"]
+        return sum(len(ids) > self.max_length for ids in uncut)
 
     def score(
         self,
@@ -72,11 +83,10 @@ class BatchScorer:
             return scores
         encoded = self.tokenizer(list(texts), truncation=True, max_length=self.max_length)
         lengths = [len(ids) for ids in encoded["input_ids"]]
-        # max_length tokens means the sentence was cut (or just fit)
-        self.truncated += sum(length >= self.max_length for length in lengths)
+        self.truncated += self._count_truncated(texts, encoded, lengths)
         for indices in length_sorted_batches(lengths, batch_size):
             batch = self.tokenizer.pad(
-                {key: [encoded[key][i] for i in indices] for key in encoded.keys()}, return_tensors=self.tensor_type
+                {key: [encoded[key][i] for i in indices] for key in encoded}, return_tensors=self.tensor_type
             )
             scores[indices] = self._probabilities(batch)
             if on_batch is not None:

@@ -12,17 +12,16 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
-from warwire.bootstrap import CONFIDENCE_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED, bootstrap, paired_difference
 from warwire.errors import WarwireError
-from warwire.evaluate import PREDICTIONS_FILE, json_safe, write_files_atomic
-from warwire.labels import LABELS, to_multi_hot, unknown_labels
-from warwire.report import fmt
-from warwire.weighted_metrics import all_metrics
+from warwire.evaluation.bootstrap import CONFIDENCE_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED, bootstrap, paired_difference
+from warwire.evaluation.report import fmt
+from warwire.evaluation.reportdir import PREDICTIONS_FILE, Report, json_safe, load_report
+from warwire.evaluation.weighted_metrics import all_metrics
+from warwire.fileio import atomic_files
+from warwire.labels import LABELS
+from warwire.markdown import table
 
 # (path in the metrics dict, row name): the rows of the comparison, headline first.
 ROWS = (
@@ -34,64 +33,6 @@ ROWS = (
     *((("per_label", label, "f1"), f"{label} F1") for label in LABELS),
     *((("per_label", label, "average_precision"), f"{label} AP") for label in LABELS),
 )
-
-
-@dataclass
-class Report:
-    """One evaluation, as written by ``warwire evaluate``."""
-
-    path: Path
-    name: str
-    metrics: dict
-    ids: list[str]
-    article_ids: list[str]
-    gold: np.ndarray
-    predicted: np.ndarray
-    scores: np.ndarray
-
-
-def _read_predictions(path: Path) -> tuple[list[str], list[str], np.ndarray, np.ndarray, np.ndarray]:
-    """ids, article ids, gold, predicted and scores from a predictions.jsonl."""
-    if not path.is_file():
-        raise WarwireError(f"{path.parent}: no {PREDICTIONS_FILE}; re-run `warwire evaluate` to write it")
-    ids, articles, gold, predicted, scores = [], [], [], [], []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-            bad = unknown_labels(record["gold"] + record["predicted"])
-            if bad:
-                raise ValueError(f"unknown label(s) {bad}")
-            ids.append(str(record["id"]))
-            articles.append(str(record["article_id"]))
-            gold.append(to_multi_hot(record["gold"]))
-            predicted.append(to_multi_hot(record["predicted"]))
-            scores.append([float(record["scores"][label]) for label in LABELS])
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
-            raise WarwireError(f"{path}:{number}: not a prediction record ({type(error).__name__}: {error})") from None
-    if not ids:
-        raise WarwireError(f"{path}: no predictions (the file is empty)")
-    return ids, articles, np.array(gold, dtype=int), np.array(predicted, dtype=int), np.array(scores, dtype=float)
-
-
-def load_report(report_dir: Path | str) -> Report:
-    """Read metrics.json and predictions.jsonl of a report dir.
-
-    Raises:
-        WarwireError: the dir, a file or a record is missing or unreadable.
-    """
-    report_dir = Path(report_dir)
-    metrics_path = report_dir / "metrics.json"
-    if not metrics_path.is_file():
-        raise WarwireError(f"{report_dir}: not an evaluation report dir (no metrics.json)")
-    try:
-        metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
-        metrics["data"]["sha256"]
-    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError) as error:
-        raise WarwireError(f"{metrics_path}: unreadable metrics ({type(error).__name__}: {error})") from None
-    ids, articles, gold, predicted, scores = _read_predictions(report_dir / PREDICTIONS_FILE)
-    return Report(report_dir, report_dir.name, metrics, ids, articles, gold, predicted, scores)
 
 
 def check_same_data(reports: Sequence[Report]) -> None:
@@ -148,17 +89,17 @@ def compare(
     check_same_data(reports)
     names = _names(paths)
     article_ids = reports[0].article_ids
-    points, samples = [], []
+    samples = []
     for r in reports:
-        points.append(all_metrics(r.gold, r.predicted, r.scores, np.ones((1, len(r.ids)))))
         # The same seed and articles give every model the same resamples: a paired test.
         samples.append(bootstrap(lambda w, r=r: all_metrics(r.gold, r.predicted, r.scores, w), article_ids, resamples, seed))
     rows = {}
     for path, title in ROWS:
-        values = [float(_leaf(p, path)[0]) for p in points]
+        # Point values as each evaluation recorded them; only the resamples are computed here.
+        values = [_leaf(r.metrics, path) for r in reports]
         deltas = {
             names[k]: {
-                "delta": values[k] - values[0],
+                "delta": None if values[k] is None or values[0] is None else values[k] - values[0],
                 **paired_difference(_leaf(samples[0], path), _leaf(samples[k], path), level),
             }
             for k in range(1, len(reports))
@@ -194,7 +135,7 @@ def comparison_table(comparison: dict) -> str:
     header = ["metric", *names]
     for other in others:
         header += [f"{other} − {reference} [95% CI]", "p"]
-    rows = ["| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]
+    rows = []
     for row in comparison["metrics"].values():
         # The headline row in bold, as in report.md.
         title = f"**{row['name']}**" if row is comparison["metrics"].get("macro_f1") else row["name"]
@@ -202,8 +143,8 @@ def comparison_table(comparison: dict) -> str:
         for other in others:
             delta = row["deltas"][other]
             cells += [_delta_cell(delta), fmt(delta["p_value"])]
-        rows.append("| " + " | ".join(cells) + " |")
-    return "\n".join(rows)
+        rows.append(cells)
+    return "\n".join(table(header, rows, align="l" + "r" * (len(header) - 1)))
 
 
 def comparison_markdown(comparison: dict) -> str:
@@ -251,7 +192,7 @@ def default_output(report_dirs: Sequence[Path | str]) -> Path:
 def write_comparison(comparison: dict, output_dir: Path | str) -> Path:
     """Write comparison.md and comparison.json atomically; return the .md path."""
     output_dir = Path(output_dir)
-    write_files_atomic(output_dir, {
+    atomic_files(output_dir, {
         "comparison.json": (json.dumps(comparison, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode(),
         "comparison.md": comparison_markdown(comparison).encode(),
     })

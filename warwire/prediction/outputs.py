@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from warwire.errors import WarwireError
+from warwire.fileio import atomic_open
 
 COLUMNS = ("article_id", "sentence_index", "start", "end", "text", "labels", "scores")
 FORMATS = (".jsonl", ".csv")
@@ -56,13 +55,5 @@ def open_rows(output: Path | None) -> Iterator[RowWriter]:
         yield RowWriter(sys.stdout, ".jsonl")
         sys.stdout.flush()
         return
-    handle = tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", newline="", dir=output.parent, prefix=f".{output.name}.", suffix=".partial", delete=False
-    )
-    try:
-        with handle:
-            yield RowWriter(handle, output.suffix.lower())
-        os.replace(handle.name, output)
-    finally:
-        if os.path.exists(handle.name):
-            os.unlink(handle.name)
+    with atomic_open(output) as handle:
+        yield RowWriter(handle, output.suffix.lower())

@@ -1,4 +1,4 @@
-"""Export a fine-tuned transformer to an int8 ONNX graph (used by ``warwire.onnx_backend``).
+"""Export a fine-tuned transformer to an int8 ONNX graph (used by ``warwire.modeling.onnx_runtime``).
 
 Steps: (1) find the few input channels of each linear layer whose activations are
 outliers (BERT-family models carry a handful of channels 5-15x larger than the rest);
@@ -25,8 +25,9 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from scipy.special import expit
 
-from warwire.errors import WarwireError
+from warwire.errors import WarwireError, first_line
 
 # A channel is an outlier when its largest activation on the calibration sentences
 # exceeds this multiple of the layer's median channel maximum.
@@ -197,10 +198,6 @@ def _onnx_logits(path: Path, encoded, names: list[str]) -> np.ndarray:
     return session.run(["logits"], {name: encoded[name].numpy().astype(np.int64) for name in names})[0]
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
-
-
 def export_quantized(model, tokenizer, max_length: int, work: Path, where: str) -> tuple[Path, dict[str, str]]:
     """Export ``model`` (a ``...ForSequenceClassification``, eval mode) to int8 ONNX in ``work``.
 
@@ -221,8 +218,7 @@ def export_quantized(model, tokenizer, max_length: int, work: Path, where: str) 
         try:
             _export(model, tokenizer, names, max_length, fp32)
         except Exception as error:  # noqa: BLE001 - torch.export fails in many ways on unusual backbones
-            message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-            raise WarwireError(f"{where}: cannot export to ONNX ({message}); use --backend torch") from None
+            raise WarwireError(f"{where}: cannot export to ONNX ({first_line(error)}); use --backend torch") from None
         for encoded, want in zip(checks, expected):
             got = _onnx_logits(fp32, encoded, names)
             if got.shape != want.shape or not np.allclose(got, want, atol=EXPORT_TOLERANCE):
@@ -234,7 +230,7 @@ def export_quantized(model, tokenizer, max_length: int, work: Path, where: str) 
         del graph
         int8 = work / "int8.onnx"
         quantize_dynamic(fp32, int8, weight_type=QuantType.QInt8, per_channel=True, nodes_to_exclude=keep_fp32)
-        drift = float(np.abs(_sigmoid(_onnx_logits(int8, checks[0], names)) - _sigmoid(expected[0])).mean())
+        drift = float(np.abs(expit(_onnx_logits(int8, checks[0], names)) - expit(expected[0])).mean())
     if drift > INT8_GUARD:
         raise WarwireError(f"{where}: int8 quantization changes this model's scores too much ({drift:.3f}); use --backend torch")
     return int8, {"warwire.fp32_outlier_channels": str(moved), "warwire.calibration_drift": f"{drift:.4f}"}

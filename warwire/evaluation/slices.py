@@ -12,11 +12,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from warwire.bootstrap import bootstrap, percentile_interval
-from warwire.corpus import Example
+from warwire.corpus.io import Example
 from warwire.errors import WarwireError
+from warwire.evaluation.bootstrap import bootstrap, percentile_interval
+from warwire.evaluation.weighted_metrics import decision_metrics
 from warwire.labels import LABELS
-from warwire.weighted_metrics import decision_metrics
 
 MISSING = "(missing)"
 # A key slices the data only if its slices hold, on average, at least this many
@@ -53,7 +53,7 @@ def slice_keys(examples: Sequence[Example]) -> list[str]:
         if None in values:
             continue
         distinct = len(set(values))
-        if 2 <= distinct and distinct * MIN_ARTICLES_PER_SLICE <= articles:
+        if distinct >= 2 and distinct * MIN_ARTICLES_PER_SLICE <= articles:
             chosen.append(key)
     return chosen
 

@@ -1,0 +1,52 @@
+"""The classifier protocol every model kind follows (``warwire.modeling.loader`` loads them).
+
+A classifier has ``info`` (its ``warwire.json``), ``score(texts)`` (probabilities per
+label) and ``predict(texts)`` (0/1 decisions with the model's thresholds applied).
+Prediction and evaluation use only this protocol, so they never import a training
+library (``Trainer``, ``datasets``, scikit-learn's estimators).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+import numpy as np
+
+from warwire.labels import LABELS
+from warwire.modeling.modeldir import ModelInfo
+
+
+class Classifier(Protocol):
+    """What a loaded model offers (TF-IDF, PyTorch and ONNX Runtime alike)."""
+
+    info: ModelInfo
+    truncated: int  # sentences cut at the model's token limit so far
+    backend: str
+
+    def score(
+        self, texts: Sequence[str], batch_size: int = ..., on_batch: Callable[[int], None] | None = None
+    ) -> np.ndarray:
+        """Probabilities shaped (len(texts), labels), in the order of ``texts``."""
+        ...
+
+    def predict(self, texts: Sequence[str], **score_options) -> tuple[np.ndarray, np.ndarray]:
+        """(0/1 decisions with the model's thresholds, probabilities)."""
+        ...
+
+
+def apply_thresholds(scores: np.ndarray, thresholds: dict[str, float]) -> np.ndarray:
+    """0/1 decisions shaped like ``scores``: score >= the label's threshold."""
+    cut = np.array([thresholds[label] for label in LABELS])
+    return (np.asarray(scores) >= cut).astype(int)
+
+
+class ThresholdedPredictions:
+    """``predict`` for every classifier: its scores with its own thresholds applied."""
+
+    info: ModelInfo
+
+    def predict(self, texts: Sequence[str], **score_options) -> tuple[np.ndarray, np.ndarray]:
+        """(decisions 0/1, scores), both shaped (len(texts), labels)."""
+        scores = self.score(texts, **score_options)
+        return apply_thresholds(scores, self.info.thresholds), scores
