@@ -13,7 +13,7 @@ MODEL ?= models/minilm
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: train test eval bench data clean
+.PHONY: train test eval bench data clean lint
 
 $(BIN)/warwire: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,9 +29,14 @@ train: $(BIN)/warwire
 	$(BIN)/warwire predict $(MODEL) examples/ --output $(MODEL)-examples.jsonl
 	@echo "predictions: $(MODEL)-examples.jsonl"
 
-## The tests (fast, offline).
+## The linter, then the tests (fast, offline).
 test: $(BIN)/warwire
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+## The linter alone.
+lint: $(BIN)/warwire
+	$(BIN)/ruff check .
 
 ## Rebuild the corpus from data/source and check it.
 data: $(BIN)/warwire
@@ -39,13 +44,23 @@ data: $(BIN)/warwire
 	$(BIN)/warwire data check
 
 ## Rebuild the shipped evaluation reports: eval/minilm, eval/tfidf (test split) and
-## eval/comparison.md. Trains models/minilm (~15 min) and models/tfidf first if missing.
-eval: $(BIN)/warwire
-	test -d models/minilm || $(BIN)/warwire train --config train/minilm.toml --output models/minilm
-	test -d models/tfidf || $(BIN)/warwire train --config train/tfidf.toml --output models/tfidf
-	$(BIN)/warwire evaluate models/minilm --report-dir eval/minilm
-	$(BIN)/warwire evaluate models/tfidf --report-dir eval/tfidf
+## eval/comparison.md. Like a spaCy project, each output is rebuilt when an input it was
+## made from changed: a model when its recipe or the train/dev split did, a report when
+## its model or the test split did. (The venv is an order-only prerequisite: reinstalling
+## the package does not retrain.)
+CORPUS_TRAIN := data/corpus/train.jsonl data/corpus/dev.jsonl
+CORPUS_TEST := data/corpus/test.jsonl
+
+models/%/warwire.json: train/%.toml $(CORPUS_TRAIN) | $(BIN)/warwire
+	$(BIN)/warwire train --config $< --output models/$* --overwrite
+
+eval/%/metrics.json: models/%/warwire.json $(CORPUS_TEST) | $(BIN)/warwire
+	$(BIN)/warwire evaluate models/$* --report-dir eval/$*
+
+eval/comparison.md: eval/tfidf/metrics.json eval/minilm/metrics.json | $(BIN)/warwire
 	$(BIN)/warwire compare eval/tfidf eval/minilm --output eval
+
+eval: eval/comparison.md
 
 ## Prediction speed and memory: transformers pipeline vs warwire torch vs warwire int8 (README "Speed").
 ## Uses $(MODEL) (trained first if missing; speed does not depend on how well it is trained).

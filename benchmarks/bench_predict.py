@@ -117,7 +117,7 @@ def worker(path: str, model_dir: str, sentences_file: str, batch_size: int, scor
             return out
 
     else:
-        from warwire.modeling.modeldir import load_classifier
+        from warwire.modeling.loader import load_classifier
         from warwire.prediction.pipeline import CHUNK_SENTENCES
 
         classifier = load_classifier(model_dir, backend=path)
@@ -197,8 +197,9 @@ def quality(scores, rows, thresholds, reference=None) -> str:
     """Macro-F1 on the labeled rows, and label-set agreement with ``reference`` scores."""
     import numpy as np
 
-    from warwire.evaluation.metrics import apply_thresholds, compute_metrics
+    from warwire.evaluation.metrics import compute_metrics
     from warwire.labels import to_multi_hot
+    from warwire.modeling.classifier import apply_thresholds
 
     if not rows:
         return ""

@@ -1,16 +1,46 @@
-"""Shared fixtures: a tiny labeled corpus and a tiny BERT backbone built on the spot,
-so the suite runs in minutes on 2 CPU cores and never reaches a network."""
+"""Shared fixtures: a tiny labeled corpus, a tiny BERT backbone built on the spot and one
+tiny model trained once per session, so the suite runs in minutes on 2 CPU cores.
+
+The suite never reaches a network: internet sockets are refused for every test (a test
+that starts a local server marks itself ``@pytest.mark.local_server``).
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import socket
 from pathlib import Path
 
 import pytest
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
+
+_INTERNET = (socket.AF_INET, socket.AF_INET6)
+_real_connect = socket.socket.connect
+
+
+class NetworkBlocked(RuntimeError):
+    """Raised by any attempt of a test to open an internet connection."""
+
+
+def _guarded_connect(self, address):
+    if self.family in _INTERNET:
+        raise NetworkBlocked(f"the test suite is offline: connection to {address!r} refused")
+    return _real_connect(self, address)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "local_server: the test talks to a server it started on localhost")
+
+
+@pytest.fixture(autouse=True)
+def no_network(request, monkeypatch):
+    """Refuse internet connections in every test but those marked local_server."""
+    if request.node.get_closest_marker("local_server") is None:
+        monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+        monkeypatch.setattr(socket.socket, "connect_ex", _guarded_connect)
 
 # (text, labels): enough signal per label for a tiny model to learn something.
 TRAIN_ROWS = [
@@ -137,3 +167,26 @@ def tfidf_recipe(tmp_path, corpus_dir) -> Path:
         encoding="utf-8",
     )
     return path
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory) -> Path:
+    """A tiny BERT trained with warwire for a few seconds, once for the whole session.
+
+    64 wide with weights initialised wider (0.1), so a few seconds of training give
+    scores that differ from sentence to sentence (agreement tests are then real tests).
+    Tests must not modify it, except for its ONNX cache, which is part of the model dir.
+    """
+    from warwire.config import load_recipe
+    from warwire.training.run import train
+
+    root = tmp_path_factory.mktemp("tiny-model")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    write_split(corpus / "train.jsonl", TRAIN_ROWS * 6, "tr")
+    write_split(corpus / "dev.jsonl", DEV_ROWS, "dv")
+    write_split(corpus / "test.jsonl", TEST_ROWS, "te")
+    backbone = build_tiny_bert(root / "backbone", hidden_size=64, initializer_range=0.1)
+    recipe = tiny_recipe_toml(root / "tiny.toml", backbone, corpus, epochs=8, batch_size=8, learning_rate=2e-3)
+    train(load_recipe(recipe), root / "model")
+    return root / "model"

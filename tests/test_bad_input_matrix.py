@@ -5,7 +5,6 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import DEV_ROWS, TRAIN_ROWS, tiny_recipe_toml, write_split
 from typer.testing import CliRunner
 
 from warwire.cli import app
@@ -13,17 +12,10 @@ from warwire.cli import app
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
-def model(tmp_path_factory, tiny_backbone) -> Path:
-    """A tiny transformer model dir, trained once for the whole matrix."""
-    root = tmp_path_factory.mktemp("matrix")
-    (root / "corpus").mkdir()
-    write_split(root / "corpus" / "train.jsonl", TRAIN_ROWS, "tr")
-    write_split(root / "corpus" / "dev.jsonl", DEV_ROWS, "dv")
-    recipe = tiny_recipe_toml(root / "r.toml", tiny_backbone, root / "corpus", max_length=16)
-    result = runner.invoke(app, ["train", "--config", str(recipe), "--output", str(root / "model"), "--max-steps", "2"])
-    assert result.exit_code == 0, result.output
-    return root / "model"
+@pytest.fixture()
+def model(tiny_model) -> Path:
+    """The session's tiny transformer model dir (tests here copy it before breaking it)."""
+    return tiny_model
 
 
 def run(*args):
@@ -55,15 +47,19 @@ PREDICT_INPUTS = [
 def test_predict_bad_inputs(model, tmp_path, name, content, fragments):
     (tmp_path / name).write_bytes(content)
     out = tmp_path / "out.jsonl"
-    assert_one_line_error(run("predict", model, tmp_path / name, "--output", out), *fragments)
+    assert_one_line_error(run("predict", model, "--backend", "torch", tmp_path / name, "--output", out), *fragments)
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]  # no output, no temp file
 
 
 def test_predict_output_paths(model, tmp_path):
     article = tmp_path / "a.jsonl"
     article.write_text(json.dumps({"id": "a", "text": "A drone hit the depot."}) + "\n", encoding="utf-8")
-    assert_one_line_error(run("predict", model, article, "--output", tmp_path / "nodir" / "o.jsonl"), "nodir", "does not exist")
-    assert_one_line_error(run("predict", model, article, "--output", article), "a.jsonl", "also an input")
+    assert_one_line_error(
+        run("predict", model, "--backend", "torch", article, "--output", tmp_path / "nodir" / "o.jsonl"),
+        "nodir",
+        "does not exist",
+    )
+    assert_one_line_error(run("predict", model, "--backend", "torch", article, "--output", article), "a.jsonl", "also an input")
     assert json.loads(article.read_text())["id"] == "a"  # the input is untouched
 
 
@@ -71,7 +67,7 @@ def test_predict_decodes_latin1_and_utf16(model, tmp_path):
     (tmp_path / "latin.txt").write_bytes("Le café a été frappé par un drone.".encode("latin-1"))
     (tmp_path / "utf16.txt").write_bytes("Kyiv – the strike hit at dawn.".encode("utf-16"))
     out = tmp_path / "out.jsonl"
-    result = run("predict", model, tmp_path / "latin.txt", tmp_path / "utf16.txt", "--output", out)
+    result = run("predict", model, "--backend", "torch", tmp_path / "latin.txt", tmp_path / "utf16.txt", "--output", out)
     assert result.exit_code == 0, result.output
     assert "latin.txt: not valid UTF-8" in result.output and "Latin-1" in result.output
     texts = [json.loads(line)["text"] for line in out.read_text(encoding="utf-8").splitlines()]
@@ -80,7 +76,7 @@ def test_predict_decodes_latin1_and_utf16(model, tmp_path):
 
 def test_overlong_sentences_are_reported_as_truncated(model, tmp_path):
     (tmp_path / "long.txt").write_text("The drone " * 100 + "hit the depot.", encoding="utf-8")
-    result = run("predict", model, tmp_path / "long.txt", "--output", tmp_path / "o.jsonl")
+    result = run("predict", model, "--backend", "torch", tmp_path / "long.txt", "--output", tmp_path / "o.jsonl")
     assert result.exit_code == 0, result.output
     assert "1 sentence(s) reached the model's token limit and were truncated" in result.output
 
@@ -90,7 +86,7 @@ def test_a_5mb_article_on_one_line(tmp_path, tfidf_recipe):
     assert run("train", "--config", tfidf_recipe, "--output", model_dir).exit_code == 0
     (tmp_path / "huge.txt").write_text("Shelling hit the town, the army said. " * 140_000, encoding="utf-8")
     assert (tmp_path / "huge.txt").stat().st_size > 5_000_000
-    result = run("predict", model_dir, tmp_path / "huge.txt", "--output", tmp_path / "o.csv")
+    result = run("predict", model_dir, "--backend", "torch", tmp_path / "huge.txt", "--output", tmp_path / "o.csv")
     assert result.exit_code == 0, result.output
     assert "140000 sentences from 1 articles" in result.output
 
@@ -117,11 +113,11 @@ def test_train_empty_split(tmp_path, tfidf_recipe, corpus_dir):
 @pytest.mark.parametrize(
     "extra, fragments",
     [
-            ("learning_rat = 0.1", ["unknown key", "learning_rat"]),
-            ('c = "many"', ["'c' must be float"]),
-            ("epochs = 3", ["unknown key", "'epochs'", "tfidf recipe"]),  # a tfidf recipe has no epochs
-            ("c = -1.0", ["'c' must be > 0"]),
-        ],
+        ("learning_rat = 0.1", ["unknown key", "learning_rat"]),
+        ('c = "many"', ["'c' must be float"]),
+        ("epochs = 3", ["unknown key", "'epochs'", "tfidf recipe"]),  # a tfidf recipe has no epochs
+        ("c = -1.0", ["'c' must be > 0"]),
+    ],
 )
 def test_train_bad_recipe(tmp_path, tfidf_recipe, extra, fragments):
     with tfidf_recipe.open("a", encoding="utf-8") as handle:
@@ -135,13 +131,13 @@ def test_broken_model_dirs(model, tmp_path):
     broken = tmp_path / "broken"
     shutil.copytree(model, broken)
     (broken / "model.safetensors").write_bytes(b"\x00" * 100)
-    assert_one_line_error(run("predict", broken, "-"), "broken", "cannot load model")
+    assert_one_line_error(run("predict", broken, "--backend", "torch", "-"), "broken", "cannot load model")
     (broken / "model.safetensors").unlink()
-    assert_one_line_error(run("predict", broken, "-"), "missing weights file")
+    assert_one_line_error(run("predict", broken, "--backend", "torch", "-"), "missing weights file")
 
     mismatched = tmp_path / "mismatched"
     shutil.copytree(model, mismatched)
     config = json.loads((mismatched / "config.json").read_text())
     config["id2label"] = {"0": "attack_report", "1": "official_claim", "2": "denial", "3": "threat"}
     (mismatched / "config.json").write_text(json.dumps(config))
-    assert_one_line_error(run("predict", mismatched, "-"), "mismatched", "do not match")
+    assert_one_line_error(run("predict", mismatched, "--backend", "torch", "-"), "mismatched", "do not match")

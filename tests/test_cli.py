@@ -29,7 +29,7 @@ def test_train_evaluate_predict(tmp_path, tiny_recipe, corpus_dir):
     assert "dev macro-F1" in result.output and str(model) in result.output
 
     report = tmp_path / "report"
-    result = invoke("evaluate", model, "--data", corpus_dir / "test.jsonl", "--report-dir", report)
+    result = invoke("evaluate", model, "--backend", "torch", "--data", corpus_dir / "test.jsonl", "--report-dir", report)
     assert result.exit_code == 0, result.output
     metrics = json.loads((report / "metrics.json").read_text())
     assert {"macro_f1", "micro_f1", "exact_match", "per_label"} <= set(metrics)
@@ -39,7 +39,7 @@ def test_train_evaluate_predict(tmp_path, tiny_recipe, corpus_dir):
 
     (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    result = invoke("predict", model, tmp_path / "a.txt", "--output", out)
+    result = invoke("predict", model, "--backend", "torch", tmp_path / "a.txt", "--output", out)
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert [r["sentence_index"] for r in rows] == list(range(len(rows))) and len(rows) == 5
@@ -48,7 +48,7 @@ def test_train_evaluate_predict(tmp_path, tiny_recipe, corpus_dir):
         assert set(row["scores"]) == set(LABELS) and set(row["labels"]) <= set(LABELS)
         assert row["article_id"] == "a"
 
-    result = invoke("predict", model, "-", input="A missile hit the port. The army denied it.")
+    result = invoke("predict", model, "--backend", "torch", "-", input="A missile hit the port. The army denied it.")
     assert result.exit_code == 0
     assert [json.loads(line)["article_id"] for line in result.stdout.splitlines()] == ["stdin", "stdin"]
 

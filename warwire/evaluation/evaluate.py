@@ -71,7 +71,11 @@ def evaluate(
         resamples=resamples, seed=seed, slice_by=slice_by, top_errors=top_errors,
     )
     metrics["data"] = {"path": str(data_path), "sha256": file_sha256(data_path)}
-    metrics["model"] = {"path": None if model_dir is None else str(model_dir), "kind": classifier.info.kind}
+    metrics["model"] = {
+        "path": None if model_dir is None else str(model_dir),
+        "kind": classifier.info.kind,
+        "backend": classifier.backend,  # after scoring: "auto" may have fallen back to torch
+    }
     return Evaluation(metrics=metrics, examples=examples, gold=gold, scores=scores, predicted=predicted)
 
 

@@ -72,7 +72,7 @@ def _summary(metrics: dict) -> list[str]:
 
 def _intro(metrics: dict, model_dir: str) -> list[str]:
     data, boot = metrics["data"], metrics["bootstrap"]
-    kind = metrics.get("model", {}).get("kind")
+    kind = ", ".join(filter(None, (metrics.get("model", {}).get(key) for key in ("kind", "backend"))))
     if metrics["articles"] < boot["min_articles"]:
         intervals = (f"- **Intervals**: none: {metrics['articles']} article(s), and an article-level "
                      f"bootstrap needs at least {boot['min_articles']}.")

@@ -1,7 +1,7 @@
 """Metrics per slice of the data (per ``conflict``, per ``register``, ...), so a
 reviewer sees where a model is weak and not only its average.
 
-A slice key is any extra key of the labeled records (DESIGN.md allows them) with a
+A slice key is any extra key of the labeled records (the data format allows them) with a
 few repeated values; each slice gets its own article-level bootstrap interval.
 """
 

@@ -2,8 +2,9 @@
 
 pysbd was picked over syntok and blingfire because it keeps quotations whole
 ('"We shot down 35 of them. The rest hit the suburbs," the air force said.') and
-handles titles and abbreviations ("Gen.", "Rev.", "U.S.", "a.m."); see
-benchmarks/segmenters.py for the measured comparison on the corpus.
+handles titles and abbreviations ("Gen.", "Rev.", "U.S.", "a.m."): on a news sample
+with quotes, abbreviations, datelines and furniture it cut all 11 hard cases right,
+where the other two cut inside quotations and glued furniture lines to sentences.
 
 Line breaks are always boundaries: headlines, bylines, captions and page furniture
 sit on lines of their own in scraped news, and pysbd would otherwise glue some of

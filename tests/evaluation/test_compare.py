@@ -26,7 +26,7 @@ def train_tfidf(tmp_path, corpus_dir, name, settings):
 
 
 def evaluate_into(model, data, report):
-    result = invoke("evaluate", model, "--data", data, "--report-dir", report, "--bootstrap", 200)
+    result = invoke("evaluate", model, "--backend", "torch", "--data", data, "--report-dir", report, "--bootstrap", 200)
     assert result.exit_code == 0, result.output
     return report
 

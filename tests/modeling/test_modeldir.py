@@ -1,6 +1,7 @@
 """Training, the model dir contract and safe loading, on the TF-IDF baseline and a tiny BERT."""
 
 import json
+import shutil
 
 import numpy as np
 import pytest
@@ -66,9 +67,9 @@ def test_pickle_weights_are_refused(tmp_path, tfidf_recipe):
         load_classifier(output)
 
 
-def test_missing_or_corrupt_weights_are_clear_errors(tmp_path, tiny_recipe):
+def test_missing_or_corrupt_weights_are_clear_errors(tmp_path, tiny_model):
     output = tmp_path / "m"
-    train(load_recipe(tiny_recipe), output, max_steps=1)
+    shutil.copytree(tiny_model, output)
     (output / "model.safetensors").write_bytes(b"garbage")
     with pytest.raises(WarwireError, match="cannot load model"):
         load_classifier(output)

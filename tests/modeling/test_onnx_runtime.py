@@ -1,14 +1,13 @@
 """The int8 ONNX backend on a tiny BERT: agreement with PyTorch, the export cache, the
-CLI's --backend; and streaming prediction keeping input order across chunks."""
+CLI's --backend."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import DEV_ROWS, TEST_ROWS, TRAIN_ROWS, build_tiny_bert, tiny_recipe_toml, write_split
+from conftest import DEV_ROWS, TEST_ROWS, TRAIN_ROWS
 from typer.testing import CliRunner
 
 from warwire.cli import app
@@ -16,16 +15,11 @@ from warwire.config import load_recipe
 from warwire.errors import WarwireError
 from warwire.evaluation.metrics import compute_metrics
 from warwire.labels import LABELS, to_multi_hot
-from warwire.modeling.batching import length_sorted_batches
-from warwire.modeling.classifier import ThresholdedPredictions
 from warwire.modeling.classifier import apply_thresholds
 from warwire.modeling.loader import load_classifier
 from warwire.modeling.modeldir import read_info
 from warwire.modeling.onnx_runtime import KEY_WEIGHTS, OnnxClassifier, cache_path, load_onnx_classifier
 from warwire.modeling.transformer import TransformerClassifier
-from warwire.prediction.inputs import Article
-from warwire.prediction.pipeline import predict_rows
-from warwire.prediction.segment import segment
 from warwire.training.run import train
 
 ALL_ROWS = TRAIN_ROWS + DEV_ROWS + TEST_ROWS
@@ -38,28 +32,6 @@ UNSEEN = [
     "Sirens.",
     " ".join(["the army said a missile hit the port"] * 6),
 ]
-
-
-def _backbone(directory: Path) -> Path:
-    """A 2-layer, 64-wide BERT: wider than conftest's so that a few seconds of training
-    give scores that differ from sentence to sentence (int8 agreement is then a real
-    test), with weights initialised wider (0.1) so it learns in few steps."""
-    return build_tiny_bert(directory, hidden_size=64, initializer_range=0.1)
-
-
-@pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory) -> Path:
-    """A tiny BERT trained with warwire for a few seconds; shared by this module's tests."""
-    root = tmp_path_factory.mktemp("onnx")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    write_split(corpus / "train.jsonl", TRAIN_ROWS * 6, "tr")
-    write_split(corpus / "dev.jsonl", DEV_ROWS, "dv")
-    write_split(corpus / "test.jsonl", TEST_ROWS, "te")
-    backbone = _backbone(root / "backbone")
-    recipe = tiny_recipe_toml(root / "tiny.toml", backbone, corpus, epochs=8, batch_size=8, learning_rate=2e-3)
-    train(load_recipe(recipe), root / "model")
-    return root / "model"
 
 
 @pytest.fixture(scope="module")
@@ -99,9 +71,12 @@ def test_int8_agrees_with_torch(both):
 
 
 def test_truncation_is_counted_per_sentence(both):
+    # 30 words + [CLS] + [SEP] = max_length (32) tokens: fits exactly, so not truncated.
+    just_fits = " ".join(["the army said a missile hit the port"] * 3 + ["the army said a missile hit"])
     for classifier in both:
+        assert len(classifier.tokenizer(just_fits)["input_ids"]) == classifier.max_length == 32
         before = classifier.truncated
-        classifier.score(["Drones hit the depot.", "Sirens.", UNSEEN[-1]], batch_size=3)  # one batch, padded
+        classifier.score(["Drones hit the depot.", "Sirens.", just_fits, UNSEEN[-1]], batch_size=4)  # one batch, padded
         assert classifier.truncated - before == 1
 
 
@@ -238,82 +213,19 @@ def test_cli_export_command(tmp_path, tiny_model, both):
     assert result.stdout.strip() == f"{cache_path(tiny_model)}: up to date"
 
 
-class LengthScorer(ThresholdedPredictions):
-    """A stand-in classifier whose scores are a function of each text alone, so a
-    row's scores show whether it was matched back to the right sentence."""
-
-    def __init__(self):
-        self.info = type("Info", (), {"thresholds": {label: 0.5 for label in LABELS}})()
-        self.truncated = 0
-        self.calls = []
-
-    def score(self, texts, batch_size=64, on_batch=None):
-        self.calls.append(len(texts))
-        scores = np.zeros((len(texts), len(LABELS)), dtype=np.float32)
-        for indices in length_sorted_batches([len(text) for text in texts], batch_size):
-            for i in indices:
-                scores[i] = [(len(texts[i]) % 10) / 10, (texts[i].count("e") % 10) / 10, 0.0, 1.0]
-            if on_batch is not None:
-                on_batch(len(indices))
-        return scores
-
-
-def _articles(count: int):
-    for n in range(count):
-        sentences = [text for text, _ in ALL_ROWS[n % 7 : n % 7 + 1 + n % 4]]
-        yield Article(f"art-{n}", " ".join(sentences), f"gen:{n}")
-
-
-def test_streaming_keeps_order_across_chunks():
-    scorer = LengthScorer()
-    rows = list(predict_rows(scorer, _articles(25), batch_size=3, chunk_sentences=4))
-    expected = [
-        (article.article_id, index, span.text) for article in _articles(25) for index, span in enumerate(segment(article.text))
-    ]
-    assert [(r["article_id"], r["sentence_index"], r["text"]) for r in rows] == expected
-    for row in rows:
-        assert row["scores"]["attack_report"] == round((len(row["text"]) % 10) / 10, 4)
-        assert row["scores"]["official_claim"] == round((row["text"].count("e") % 10) / 10, 4)
-    assert len(scorer.calls) > 5 and max(scorer.calls) < 4 + 4  # many chunks, each about chunk_sentences
-
-
-def test_streaming_reads_input_lazily():
-    """Rows come out while the input is still being read: never all of it at once."""
-    pulled = []
-
-    def endless():
-        n = 0
-        while True:
-            pulled.append(n)
-            yield Article(f"a{n}", "Drones hit the depot. The army denied it.", f"gen:{n}")
-            n += 1
-
-    rows = predict_rows(LengthScorer(), endless(), chunk_sentences=10)
-    first = [next(rows) for _ in range(3)]
-    assert [r["article_id"] for r in first] == ["a0", "a0", "a1"]
-    assert len(pulled) <= 6  # one chunk's worth of articles, not the (endless) input
-
-
-def test_csv_input_is_read_line_by_line(tmp_path, monkeypatch):
-    """A CSV is decoded as it is read, not loaded whole; UTF-16 and quoted line breaks still work."""
-    from warwire.prediction.inputs import iter_articles
-
-    def whole_file(*args, **kwargs):
-        raise AssertionError("the CSV was read whole")
-
-    monkeypatch.setattr(Path, "read_bytes", whole_file)
-    monkeypatch.setattr(Path, "read_text", whole_file)
-    table = 'id,text\na,"Drones hit the depot.\nThe army denied it."\nb,Sirens.\n'
-    (tmp_path / "u8.csv").write_bytes(table.encode("utf-8-sig"))
-    (tmp_path / "u16.csv").write_bytes(table.replace("a,", "c,").replace("b,", "d,").encode("utf-16"))
-    (tmp_path / "latin.csv").write_bytes("id,text\ne,Le café.\n".encode("latin-1"))
-    warnings = []
-    articles = list(iter_articles([str(tmp_path / name) for name in ("u8.csv", "u16.csv", "latin.csv")], warnings.append))
-    assert [(a.article_id, a.text) for a in articles] == [
-        ("a", "Drones hit the depot.\nThe army denied it."),
-        ("b", "Sirens."),
-        ("c", "Drones hit the depot.\nThe army denied it."),
-        ("d", "Sirens."),
-        ("e", "Le café."),
-    ]
-    assert len(warnings) == 1 and "latin.csv:2" in warnings[0] and "Latin-1" in warnings[0]
+def test_cli_evaluate_backends(tmp_path, tiny_model, both):
+    runner = CliRunner()
+    data = tiny_model.parent / "corpus" / "train.jsonl"
+    metrics = {}
+    for backend in ("torch", "onnx", "auto"):
+        report = tmp_path / backend
+        args = ["evaluate", str(tiny_model), "--data", str(data), "--report-dir", str(report), "--backend", backend]
+        result = runner.invoke(app, [*args, "--bootstrap", "20"])
+        assert result.exit_code == 0, result.output
+        metrics[backend] = json.loads((report / "metrics.json").read_text())
+    assert metrics["torch"]["model"]["backend"] == "torch"
+    assert metrics["onnx"]["model"]["backend"] == metrics["auto"]["model"]["backend"] == "onnx"  # the default path
+    assert metrics["onnx"]["macro_f1"] == metrics["auto"]["macro_f1"]
+    assert abs(metrics["onnx"]["macro_f1"] - metrics["torch"]["macro_f1"]) < 0.05
+    result = runner.invoke(app, ["evaluate", str(tiny_model), "--data", str(data), "--backend", "gpu"])
+    assert result.exit_code == 2 and "unknown backend 'gpu'" in result.output

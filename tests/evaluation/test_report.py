@@ -84,7 +84,7 @@ def test_evaluate_writes_the_report_dir(tmp_path, tfidf_model, eval_data):
         assert (report / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
     metrics = json.loads((report / "metrics.json").read_text())
-    for key in ("macro_f1", "micro_f1", "exact_match"):  # DESIGN.md's contract: plain floats
+    for key in ("macro_f1", "micro_f1", "exact_match"):  # the metrics.json contract: plain floats
         assert isinstance(metrics[key], float)
         low, high = metrics[f"{key}_ci"]
         assert low <= metrics[key] <= high
@@ -101,7 +101,7 @@ def test_evaluate_writes_the_report_dir(tmp_path, tfidf_model, eval_data):
     }
     assert metrics["articles"] == 6 and metrics["sentences"] == 12
     assert list(metrics["slices"]) == ["conflict", "register"]  # outlet: one article per value
-    assert metrics["model"] == {"path": str(tfidf_model), "kind": "tfidf"}
+    assert metrics["model"] == {"path": str(tfidf_model), "kind": "tfidf", "backend": "tfidf"}
     assert len(metrics["data"]["sha256"]) == 64
 
     predictions = [json.loads(line) for line in (report / "predictions.jsonl").read_text().splitlines()]

@@ -4,6 +4,7 @@ import json
 import socket
 
 import pytest
+from conftest import NetworkBlocked
 from transformers import TrainerCallback
 
 import warwire.training.finetune as finetune_module
@@ -66,16 +67,20 @@ def test_version_differences_are_warned(tmp_path, tfidf_recipe):
     assert len(warnings) == 1 and "scikit-learn trained with 0.0.1" in warnings[0]
 
 
-def test_loading_needs_no_network(tmp_path, tiny_recipe, monkeypatch):
-    train(load_recipe(tiny_recipe), tmp_path / "m", max_steps=1)
+def test_the_suite_is_offline():
+    # The guard in conftest refuses internet connections, even to this machine.
+    with pytest.raises(NetworkBlocked):
+        socket.create_connection(("127.0.0.1", 9), timeout=1)
 
+
+def test_loading_needs_no_network(tiny_model, monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("network access attempted")
 
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    classifier = load_classifier(tmp_path / "m")
-    assert classifier.score(["A drone hit the depot."]).shape == (1, 4)
+    monkeypatch.setattr(socket, "create_connection", refuse)  # and connect is refused by conftest
+    for backend in ("torch", "onnx"):
+        classifier = load_classifier(tiny_model, backend=backend)
+        assert classifier.score(["A drone hit the depot."]).shape == (1, 4)
 
 
 def test_sigterm_is_handled_like_ctrl_c(tmp_path):
