@@ -240,25 +240,36 @@ def data_check(
 @data_app.command("build")
 @user_errors
 def data_build(
-    source_dir: Annotated[Path, typer.Option(help="Source articles (one sentence a line).")] = Path("data/source"),
-    output_dir: Annotated[Path, typer.Option(help="Where train/dev/test.jsonl go.")] = Path("data/corpus"),
+    data_dir: Annotated[Path, typer.Option(help="Holds source/ (the labeled articles, splits.toml) and annotation/.")] = Path(
+        "data"
+    ),
+    output_dir: Annotated[Path | None, typer.Option(help="Where the split files go [default: DATA_DIR/corpus].")] = None,
 ):
-    """Rebuild the JSONL corpus from data/source (and the test split's adjudication)."""
+    """Rebuild the JSONL corpus (train/dev/test/stress) from the sources, second passes and adjudications."""
     from warwire.corpus.build import build
 
-    counts = build(source_dir, output_dir)
-    typer.echo(", ".join(f"{split}: {n} sentences" for split, n in counts.items()) + f" -> {output_dir}")
+    result = build(data_dir, output_dir)
+    counts = ", ".join(f"{split}: {n} sentences" for split, n in result.sentences.items())
+    typer.echo(f"{counts} -> {output_dir or data_dir / 'corpus'}")
+    if result.unadjudicated:
+        _warn(
+            f"{result.unadjudicated} disagreement(s) between labeling passes are not adjudicated yet "
+            f"(listed in {data_dir / 'annotation' / 'disagreements.jsonl'}); the first pass stands for them"
+        )
 
 
 @data_app.command("stats")
 @user_errors
 def data_stats(
-    corpus_dir: Annotated[Path, typer.Argument(help="Directory with train/dev/test.jsonl.")] = Path("data/corpus"),
+    corpus_dir: Annotated[Path, typer.Argument(help="Directory with train/dev/test(/stress).jsonl.")] = Path("data/corpus"),
+    annotation_dir: Annotated[Path, typer.Option(help="Where agreement.json and stress_agreement.json are.")] = Path(
+        "data/annotation"
+    ),
 ):
     """Print the corpus statistics (Markdown) that the data card shows."""
     from warwire.corpus.stats import corpus_stats
 
-    typer.echo(corpus_stats(corpus_dir))
+    typer.echo(corpus_stats(corpus_dir, annotation_dir))
 
 
 def main() -> None:

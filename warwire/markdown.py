@@ -6,6 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 
+def fmt(value, digits: int = 3) -> str:
+    """A number for a table cell; '–' when undefined (None)."""
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
 def cell(value) -> str:
     """Text safe inside a Markdown table cell (pipes escaped, one line)."""
     return str(value).replace("|", "\\|").replace("\n", " ")

@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from warwire.corpus.io import SPLITS, Example, read_jsonl, split_path
+from warwire.corpus.io import OPTIONAL_SPLITS, SPLITS, Example, read_jsonl, split_path
 from warwire.errors import WarwireError
 from warwire.labels import LABELS
 
@@ -46,11 +46,7 @@ def _articles_in_two_splits(splits: dict[str, list[Example]]) -> list[str]:
     for split, examples in splits.items():
         for example in examples:
             where[example.article_id].add(split)
-    return [
-        f"article {article!r} has sentences in {sorted(found)}"
-        for article, found in sorted(where.items())
-        if len(found) > 1
-    ]
+    return [f"article {article!r} has sentences in {sorted(found)}" for article, found in sorted(where.items()) if len(found) > 1]
 
 
 def _texts_in_two_splits(splits: dict[str, list[Example]]) -> list[str]:
@@ -62,15 +58,11 @@ def _texts_in_two_splits(splits: dict[str, list[Example]]) -> list[str]:
             where[key].add(split)
             first_id.setdefault(key, example.id)
     return [
-        f"sentence {first_id[key]!r} ({key[:60]!r}) appears in {sorted(found)}"
-        for key, found in where.items()
-        if len(found) > 1
+        f"sentence {first_id[key]!r} ({key[:60]!r}) appears in {sorted(found)}" for key, found in where.items() if len(found) > 1
     ]
 
 
-def near_duplicates(
-    held_out: list[Example], seen: list[Example], threshold: float = NEAR_DUPLICATE_COSINE
-) -> list[str]:
+def near_duplicates(held_out: list[Example], seen: list[Example], threshold: float = NEAR_DUPLICATE_COSINE) -> list[str]:
     """Held-out sentences whose TF-IDF cosine to some seen sentence exceeds ``threshold``."""
     if not held_out or not seen:
         return []
@@ -78,9 +70,7 @@ def near_duplicates(
 
     vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
     vectorizer.fit([e.text for e in seen] + [e.text for e in held_out])
-    similarity = vectorizer.transform([e.text for e in held_out]) @ vectorizer.transform(
-        [e.text for e in seen]
-    ).T
+    similarity = vectorizer.transform([e.text for e in held_out]) @ vectorizer.transform([e.text for e in seen]).T
     best = similarity.max(axis=1).toarray().ravel()
     best_index = similarity.argmax(axis=1).A.ravel()
     return [
@@ -101,6 +91,12 @@ def count_labels(examples: list[Example]) -> dict[str, int]:
     return result
 
 
+def read_splits(corpus_dir: Path | str) -> dict[str, list[Example]]:
+    """The corpus's splits: train, dev and test, and stress where it exists."""
+    names = [*SPLITS, *(s for s in OPTIONAL_SPLITS if split_path(corpus_dir, s).is_file())]
+    return {split: read_jsonl(split_path(corpus_dir, split)) for split in names}
+
+
 def check_corpus(corpus_dir: Path | str) -> CheckReport:
     """Validate the corpus in ``corpus_dir`` (train/dev/test JSONL).
 
@@ -111,9 +107,12 @@ def check_corpus(corpus_dir: Path | str) -> CheckReport:
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
         raise WarwireError(f"{corpus_dir}: no such corpus directory")
-    splits = {split: read_jsonl(split_path(corpus_dir, split)) for split in SPLITS}
+    splits = read_splits(corpus_dir)
     problems = _duplicate_ids(splits) + _articles_in_two_splits(splits) + _texts_in_two_splits(splits)
-    leaks = near_duplicates(splits["test"], splits["train"] + splits["dev"])
+    seen = splits["train"] + splits["dev"]
+    leaks = [
+        leak for held_out in ("test", *OPTIONAL_SPLITS) if held_out in splits for leak in near_duplicates(splits[held_out], seen)
+    ]
     counts = {split: count_labels(examples) for split, examples in splits.items()}
     return CheckReport(counts=counts, problems=problems, near_duplicates=leaks)
 

@@ -15,6 +15,8 @@ from warwire.errors import WarwireError
 from warwire.labels import LABELS, unknown_labels
 
 SPLITS = ("train", "dev", "test")
+# Held apart from training and model choice; present once the corpus has one.
+OPTIONAL_SPLITS = ("stress",)
 DEFAULT_CORPUS_DIR = Path("data/corpus")
 
 

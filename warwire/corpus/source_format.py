@@ -122,9 +122,7 @@ def parse_source(path: Path, blind: bool = False) -> list[SourceArticle]:
                 if missing:
                     raise SourceError(f"{where}: article header lacks {missing}")
                 if current.meta["register"] not in REGISTERS:
-                    raise SourceError(
-                        f"{where}: register {current.meta['register']!r} is not one of {list(REGISTERS)}"
-                    )
+                    raise SourceError(f"{where}: register {current.meta['register']!r} is not one of {list(REGISTERS)}")
                 in_header = False
                 continue
             key, sep, value = line.partition(":")
@@ -135,9 +133,7 @@ def parse_source(path: Path, blind: bool = False) -> list[SourceArticle]:
         text, sep, raw_labels = line.rpartition(SEPARATOR.strip())
         if not sep or not text.strip():
             raise SourceError(f"{where}: sentence line is not 'text || labels'")
-        current.sentences.append(
-            SourceSentence(text=text.strip(), labels=parse_labels(raw_labels, where, blind), line=number)
-        )
+        current.sentences.append(SourceSentence(text=text.strip(), labels=parse_labels(raw_labels, where, blind), line=number))
     for article in articles:
         if not article.sentences:
             raise SourceError(f"{path}: article {article.meta.get('id', '?')!r} has no sentences")

@@ -7,9 +7,10 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from warwire.corpus.io import SPLITS, Example, count_labels, read_jsonl, split_path
+from warwire.corpus.check import count_labels, read_splits
+from warwire.corpus.io import SPLITS, Example
 from warwire.labels import LABELS
-from warwire.markdown import table
+from warwire.markdown import fmt, table
 
 
 def _by_key(splits: dict[str, list[Example]], key: str) -> list[str]:
@@ -38,28 +39,36 @@ def _label_set_sizes(examples: list[Example]) -> list[str]:
     )
 
 
-def _agreement(path: Path) -> list[str]:
+def _agreement(path: Path, what: str) -> list[str]:
+    """Per split and label: kappa and raw agreement of the two passes before adjudication."""
     if not path.is_file():
         return ["(no second pass recorded)"]
     stats = json.loads(path.read_text(encoding="utf-8"))
+    per_split = stats if "per_label" not in stats else {what: stats}
     rows = [
-        [label, f"{m['kappa']:.3f}", f"{m['agreement']:.3f}", m["first_pass_positives"], m["second_pass_positives"]]
-        for label, m in stats["per_label"].items()
+        [split, label, fmt(m["kappa"]), fmt(m["agreement"]), m["first_pass_positives"], m["second_pass_positives"]]
+        for split, s in per_split.items()
+        for label, m in s["per_label"].items()
+    ]
+    exact = [
+        f"{split}: {s['sentences']} sentences, all four labels identical on {s['exact_agreement']:.1%}"
+        for split, s in per_split.items()
     ]
     return [
-        *table(["label", "Cohen's kappa", "raw agreement", "first pass +", "second pass +"], rows),
+        *table(["split", "label", "Cohen's kappa", "raw agreement", "first pass +", "second pass +"], rows),
         "",
-        f"{stats['sentences']} test sentences; all four labels identical on {stats['exact_agreement']:.1%} of them.",
+        "; ".join(exact) + ".",
     ]
 
 
-def corpus_stats(corpus_dir: Path | str, agreement_file: Path | str = "data/annotation/agreement.json") -> str:
+def corpus_stats(corpus_dir: Path | str, annotation_dir: Path | str = "data/annotation") -> str:
     """The data card's statistics section as Markdown."""
-    splits = {split: read_jsonl(split_path(corpus_dir, split)) for split in SPLITS}
-    everything = [e for examples in splits.values() for e in examples]
+    splits = read_splits(corpus_dir)
+    everything = [e for split in SPLITS for e in splits[split]]  # train+dev+test: the stress split stands apart
     counts = {split: count_labels(examples) for split, examples in splits.items()}
-    counts["all"] = count_labels(everything)
+    counts["train+dev+test"] = count_labels(everything)
     columns = ["articles", "sentences", *LABELS, "none"]
+    annotation_dir = Path(annotation_dir)
     return "\n".join(
         [
             "### Counts per split and label (sentences)",
@@ -74,15 +83,19 @@ def corpus_stats(corpus_dir: Path | str, agreement_file: Path | str = "data/anno
             "",
             *_by_key(splits, "register"),
             "",
-            "### Label co-occurrence (all splits, sentences)",
+            "### Label co-occurrence (train+dev+test, sentences)",
             "",
             *_cooccurrence(everything),
             "",
             *_label_set_sizes(everything),
             "",
-            "### Agreement on the test split before adjudication",
+            "### Agreement of the two labeling passes before adjudication",
             "",
-            *_agreement(Path(agreement_file)),
+            *_agreement(annotation_dir / "agreement.json", "test"),
+            "",
+            "### Agreement of the stress split's two blind passes before adjudication",
+            "",
+            *_agreement(annotation_dir / "stress_agreement.json", "stress"),
             "",
         ]
     )

@@ -16,12 +16,11 @@ from pathlib import Path
 
 from warwire.errors import WarwireError
 from warwire.evaluation.bootstrap import CONFIDENCE_LEVEL, DEFAULT_RESAMPLES, DEFAULT_SEED, bootstrap, paired_difference
-from warwire.evaluation.report import fmt
 from warwire.evaluation.reportdir import PREDICTIONS_FILE, Report, json_safe, load_report
 from warwire.evaluation.weighted_metrics import all_metrics
 from warwire.fileio import atomic_files
 from warwire.labels import LABELS
-from warwire.markdown import table
+from warwire.markdown import fmt, table
 
 # (path in the metrics dict, row name): the rows of the comparison, headline first.
 ROWS = (

@@ -9,7 +9,7 @@ interval shows it as ``value [low, high]`` (95%, article-level bootstrap).
 from __future__ import annotations
 
 from warwire.labels import LABELS, NONE_LABEL
-from warwire.markdown import table
+from warwire.markdown import fmt, table
 
 PR_CURVES_PNG = "pr_curves.png"
 RELIABILITY_PNG = "reliability.png"
@@ -20,11 +20,6 @@ HEADLINE_ROWS = (
     ("none_accuracy", "accuracy on sentences with no label"),
     ("ece", "expected calibration error (lower is better)"),
 )
-
-
-def fmt(value, digits: int = 3) -> str:
-    """A number for a table cell; '–' when undefined (None)."""
-    return "–" if value is None else f"{value:.{digits}f}"
 
 
 def fmt_ci(value, interval) -> str:
