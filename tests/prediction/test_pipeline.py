@@ -22,11 +22,11 @@ class LengthScorer(ThresholdedPredictions):
     row's scores show whether it was matched back to the right sentence."""
 
     def __init__(self):
-        self.info = type("Info", (), {"thresholds": {label: 0.5 for label in LABELS}})()
+        self.info = type("Info", (), {"thresholds": {label: 0.5 for label in LABELS}, "recipe": {}})()
         self.truncated = 0
         self.calls = []
 
-    def score(self, texts, batch_size=64, on_batch=None):
+    def score(self, texts, batch_size=64, on_batch=None, contexts=None):
         self.calls.append(len(texts))
         scores = np.zeros((len(texts), len(LABELS)), dtype=np.float32)
         for indices in length_sorted_batches([len(text) for text in texts], batch_size):

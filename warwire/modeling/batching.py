@@ -27,6 +27,19 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def encode(tokenizer, texts: Sequence[str], contexts: Sequence[str] | None, max_length: int):
+    """Token ids of the texts, or of (context, text) pairs, cut to ``max_length``.
+
+    The one place inputs are tokenized, for training and inference alike. A pair is cut
+    from its longer segment first, which is the context unless the sentence is long.
+    """
+    if contexts is None:
+        return tokenizer(list(texts), truncation=True, max_length=max_length)
+    if len(contexts) != len(texts):
+        raise ValueError(f"{len(contexts)} contexts for {len(texts)} texts")
+    return tokenizer(list(contexts), list(texts), truncation="longest_first", max_length=max_length)
+
+
 def length_sorted_batches(lengths: Sequence[int], batch_size: int) -> Iterator[list[int]]:
     """Indices into ``lengths`` in batches of similar length, shortest first, so each
     batch pads little. Every index appears exactly once."""
@@ -55,14 +68,18 @@ class BatchScorer(ThresholdedPredictions):
     def _probabilities(self, encoded) -> np.ndarray:
         raise NotImplementedError
 
-    def _count_truncated(self, texts: Sequence[str], encoded, lengths: list[int]) -> int:
-        """Sentences that were cut: longer than max_length, not those that just fit."""
-        if encoded.encodings is not None:  # a fast tokenizer records what it cut off
+    def _count_truncated(self, texts: Sequence[str], encoded, lengths: list[int], paired: bool) -> int:
+        """Sentences that were cut: longer than max_length, not those that just fit.
+
+        With a context segment, a cut context is expected; only sentences that alone
+        exceed the limit count.
+        """
+        if not paired and encoded.encodings is not None:  # a fast tokenizer records what it cut off
             return sum(bool(e.overflowing) for e in encoded.encodings)
-        full = [i for i, length in enumerate(lengths) if length >= self.max_length]
-        if not full:
+        candidates = [i for i, length in enumerate(lengths) if length >= self.max_length]
+        if not candidates:
             return 0
-        uncut = self.tokenizer([texts[i] for i in full], truncation=False)["input_ids"]
+        uncut = self.tokenizer([texts[i] for i in candidates], truncation=False)["input_ids"]
         return sum(len(ids) > self.max_length for ids in uncut)
 
     def score(
@@ -70,9 +87,11 @@ class BatchScorer(ThresholdedPredictions):
         texts: Sequence[str],
         batch_size: int = 16,
         on_batch: Callable[[int], None] | None = None,
+        contexts: Sequence[str] | None = None,
     ) -> np.ndarray:
         """Probabilities shaped (len(texts), labels), in the order of ``texts``.
 
+        ``contexts``: one first segment per text (``warwire.modeling.context``), or None.
         All texts are tokenized first, then batched by token count so each batch pads
         little (sorting by characters instead leaves about 20% more padded tokens on
         news sentences). ``on_batch`` gets the number of sentences done after each
@@ -81,9 +100,9 @@ class BatchScorer(ThresholdedPredictions):
         scores = np.zeros((len(texts), len(LABELS)), dtype=np.float32)
         if len(texts) == 0:
             return scores
-        encoded = self.tokenizer(list(texts), truncation=True, max_length=self.max_length)
+        encoded = encode(self.tokenizer, texts, contexts, self.max_length)
         lengths = [len(ids) for ids in encoded["input_ids"]]
-        self.truncated += self._count_truncated(texts, encoded, lengths)
+        self.truncated += self._count_truncated(texts, encoded, lengths, paired=contexts is not None)
         for indices in length_sorted_batches(lengths, batch_size):
             batch = self.tokenizer.pad(
                 {key: [encoded[key][i] for i in indices] for key in encoded}, return_tensors=self.tensor_type

@@ -9,6 +9,7 @@ from string import Template
 
 from warwire.labels import LABELS
 from warwire.markdown import table
+from warwire.modeling.context import context_mode
 from warwire.modeling.modeldir import ModelInfo
 
 CARD_FILE = "README.md"
@@ -62,8 +63,14 @@ the thresholds above, which `warwire.json` records):
 ```python
 from transformers import pipeline
 classify = pipeline("text-classification", model="MODEL_DIR", top_k=None, function_to_apply="sigmoid")
+$call
 ```
 """
+# How the model is called: with its context as the first segment of a pair, or alone.
+CALLS = {
+    "none": 'classify("The ministry denied the report.")',
+    "previous": 'classify({"text": "The previous sentence of the article.", "text_pair": "The sentence to label."})',
+}
 
 
 def _yaml(value) -> str:
@@ -109,12 +116,17 @@ def model_card(name: str, info: ModelInfo) -> str:
     recipe, dev = info.recipe, info.dev_metrics
     what = (
         f"a `{recipe['backbone']}` backbone fine-tuned with one sigmoid per label (BCE)"
+        + (", reading the previous sentence as context (first segment of a pair)" if context_mode(recipe) == "previous" else "")
         if info.kind == "transformer"
         else f"TF-IDF (1-{recipe['ngram_max']}-grams) + one-vs-rest logistic regression (C={recipe['c']})"
     )
     rows = [
-        [label, f"{info.thresholds[label]:.2f}", *(f"{dev['per_label'][label][k]:.3f}" for k in ("precision", "recall", "f1")),
-         dev["per_label"][label]["support"]]
+        [
+            label,
+            f"{info.thresholds[label]:.2f}",
+            *(f"{dev['per_label'][label][k]:.3f}" for k in ("precision", "recall", "f1")),
+            dev["per_label"][label]["support"],
+        ]
         for label in LABELS
     ]
     return CARD_TEMPLATE.substitute(
@@ -133,7 +145,9 @@ def model_card(name: str, info: ModelInfo) -> str:
         micro_f1=f"{dev['micro_f1']:.3f}",
         exact_match=f"{dev['exact_match']:.3f}",
         metrics_table="\n".join(table(["label", "threshold", "precision", "recall", "F1", "support"], rows)),
-        transformers_use=TRANSFORMERS_USE if info.kind == "transformer" else "",
+        transformers_use=Template(TRANSFORMERS_USE).substitute(call=CALLS[context_mode(recipe)])
+        if info.kind == "transformer"
+        else "",
         long_sentences=f" and very long sentences (truncated to {recipe['max_length']} tokens)" if "max_length" in recipe else "",
         environment="\n".join(f"- {package}: {version}" for package, version in info.versions.items()),
     )

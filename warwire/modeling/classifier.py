@@ -14,6 +14,7 @@ from typing import Protocol
 import numpy as np
 
 from warwire.labels import LABELS
+from warwire.modeling.context import context_mode
 from warwire.modeling.modeldir import ModelInfo
 
 
@@ -25,9 +26,14 @@ class Classifier(Protocol):
     backend: str
 
     def score(
-        self, texts: Sequence[str], batch_size: int = ..., on_batch: Callable[[int], None] | None = None
+        self,
+        texts: Sequence[str],
+        batch_size: int = ...,
+        on_batch: Callable[[int], None] | None = None,
+        contexts: Sequence[str] | None = None,
     ) -> np.ndarray:
-        """Probabilities shaped (len(texts), labels), in the order of ``texts``."""
+        """Probabilities shaped (len(texts), labels), in the order of ``texts``; ``contexts``
+        are the first segments of the model's text pairs where it takes them."""
         ...
 
     def predict(self, texts: Sequence[str], **score_options) -> tuple[np.ndarray, np.ndarray]:
@@ -45,6 +51,11 @@ class ThresholdedPredictions:
     """``predict`` for every classifier: its scores with its own thresholds applied."""
 
     info: ModelInfo
+
+    @property
+    def context(self) -> str:
+        """The model's context mode (``warwire.modeling.context``)."""
+        return context_mode(self.info.recipe) if self.info is not None else "none"
 
     def predict(self, texts: Sequence[str], **score_options) -> tuple[np.ndarray, np.ndarray]:
         """(decisions 0/1, scores), both shaped (len(texts), labels)."""

@@ -68,9 +68,13 @@ class TfidfClassifier(ThresholdedPredictions):
         return cls(vectorizer, coef, intercept, info)
 
     def score(
-        self, texts: Sequence[str], batch_size: int = 1024, on_batch: Callable[[int], None] | None = None
+        self,
+        texts: Sequence[str],
+        batch_size: int = 1024,
+        on_batch: Callable[[int], None] | None = None,
+        contexts: Sequence[str] | None = None,
     ) -> np.ndarray:
-        """Probabilities shaped (len(texts), labels)."""
+        """Probabilities shaped (len(texts), labels). TF-IDF reads the sentence alone: ``contexts`` is ignored."""
         scores = np.zeros((len(texts), len(LABELS)), dtype=np.float32)
         for first in range(0, len(texts), batch_size):
             batch = list(texts[first : first + batch_size])

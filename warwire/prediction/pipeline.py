@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from warwire.labels import LABELS
+from warwire.modeling.context import contexts_for
 from warwire.prediction.inputs import Article
 from warwire.prediction.segment import segment
 
@@ -53,7 +54,10 @@ def predict_rows(
     stats = stats if stats is not None else PredictStats()
     last_article = None
     for chunk in _chunks(articles, chunk_sentences):
-        decisions, scores = classifier.predict([span.text for _, _, span in chunk], batch_size=batch_size, on_batch=on_sentences)
+        texts = [span.text for _, _, span in chunk]
+        # Chunks hold whole articles, so every sentence's context is in its chunk.
+        contexts = contexts_for(classifier.context, [article.article_id for article, _, _ in chunk], texts)
+        decisions, scores = classifier.predict(texts, batch_size=batch_size, on_batch=on_sentences, contexts=contexts)
         for (article, index, span), row_scores, row_decisions in zip(chunk, scores, decisions):
             if article is not last_article:
                 stats.articles += 1

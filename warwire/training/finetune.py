@@ -24,6 +24,8 @@ from warwire.corpus.io import Example
 from warwire.errors import WarwireError, first_line
 from warwire.evaluation.metrics import compute_metrics
 from warwire.labels import ID2LABEL, LABEL2ID, LABELS, to_multi_hot
+from warwire.modeling.batching import encode
+from warwire.modeling.context import contexts_for
 from warwire.modeling.transformer import no_loading_bar
 
 # Bars for mapping datasets drown the training bar.
@@ -87,16 +89,14 @@ def _load_backbone(path: str):
     return tokenizer, model
 
 
-def _dataset(examples: Sequence[Example], tokenizer, max_length: int) -> Dataset:
-    features = Features({"text": Value("string"), "labels": List(Value("float32"))})
-    data = Dataset.from_dict(
-        {"text": [e.text for e in examples], "labels": [to_multi_hot(e.labels) for e in examples]},
-        features=features,
-    )
-    return data.map(
-        lambda batch: tokenizer(batch["text"], truncation=True, max_length=max_length),
-        batched=True,
-        remove_columns=["text"],
+def _dataset(examples: Sequence[Example], tokenizer, max_length: int, context: str) -> Dataset:
+    """Tokenized examples (pairs with their context where the recipe asks) and 0/1 labels."""
+    texts = [e.text for e in examples]
+    encoded = encode(tokenizer, texts, contexts_for(context, [e.article_id for e in examples], texts), max_length)
+    features = {"labels": List(Value("float32")), **{key: List(Value("int32")) for key in encoded}}
+    return Dataset.from_dict(
+        {**{key: list(values) for key, values in encoded.items()}, "labels": [to_multi_hot(e.labels) for e in examples]},
+        features=Features(features),
     )
 
 
@@ -146,8 +146,8 @@ def fine_tune(
     trainer = Trainer(
         model=model,
         args=args,
-        train_dataset=_dataset(train, tokenizer, recipe.max_length),
-        eval_dataset=_dataset(dev, tokenizer, recipe.max_length),
+        train_dataset=_dataset(train, tokenizer, recipe.max_length, recipe.context),
+        eval_dataset=_dataset(dev, tokenizer, recipe.max_length, recipe.context),
         data_collator=DataCollatorWithPadding(tokenizer),
         processing_class=tokenizer,
         compute_metrics=_trainer_metrics,

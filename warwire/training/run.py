@@ -20,6 +20,7 @@ from warwire.fileio import atomic_dir
 from warwire.labels import LABELS, to_multi_hot
 from warwire.modeling.card import CARD_FILE, model_card
 from warwire.modeling.classifier import apply_thresholds
+from warwire.modeling.context import contexts_for
 from warwire.modeling.modeldir import ModelInfo, package_versions
 from warwire.training.thresholds import tune_thresholds
 
@@ -50,20 +51,28 @@ def _data_record(path: str, examples: list[Example]) -> dict:
 
 
 def _fit(recipe: Recipe, train, dev, staging: Path, work_dir: Path, resume: bool):
-    """Train the recipe's kind, save its weights into ``staging``; return (scorer, summary)."""
+    """Train the recipe's kind, save its weights into ``staging``; return (classifier, summary)."""
     if recipe.kind == "tfidf":
         from warwire.training.tfidf import fit_tfidf
 
         classifier = fit_tfidf(recipe, train)
         classifier.save(staging)
-        return classifier.score, {}
+        return classifier, {}
     from warwire.modeling.transformer import TransformerClassifier
     from warwire.training.finetune import fine_tune, save_transformer
 
     tokenizer, model, summary = fine_tune(recipe, train, dev, work_dir, resume)
     save_transformer(staging, tokenizer, model)
-    scorer = TransformerClassifier(tokenizer, model, None, recipe.max_length)
-    return lambda texts: scorer.score(texts, batch_size=recipe.eval_batch_size), summary
+    return TransformerClassifier(tokenizer, model, None, recipe.max_length), summary
+
+
+def _score_dev(classifier, recipe: Recipe, dev: list[Example]):
+    """Dev probabilities, with the recipe's context and eval batch size."""
+    texts = [e.text for e in dev]
+    options = {"contexts": contexts_for(getattr(recipe, "context", "none"), [e.article_id for e in dev], texts)}
+    if isinstance(recipe, TransformerRecipe):
+        options["batch_size"] = recipe.eval_batch_size
+    return classifier.score(texts, **options)
 
 
 def _with_overrides(recipe: Recipe, max_steps: int | None, max_train_samples: int | None) -> Recipe:
@@ -128,9 +137,9 @@ def train(
 
     started = time.perf_counter()
     with atomic_dir(output, overwrite=overwrite or resume) as staging:
-        score, summary = _fit(recipe, train_examples, dev_examples, staging, work_dir, resume)
+        classifier, summary = _fit(recipe, train_examples, dev_examples, staging, work_dir, resume)
         gold = np.array([to_multi_hot(e.labels) for e in dev_examples], dtype=int)
-        dev_scores = score([e.text for e in dev_examples])
+        dev_scores = _score_dev(classifier, recipe, dev_examples)
         thresholds = tune_thresholds(gold, dev_scores)
         dev_metrics = compute_metrics(gold, apply_thresholds(dev_scores, thresholds))
         seconds = time.perf_counter() - started
