@@ -62,6 +62,9 @@ class TransformerRecipe(Recipe):
     max_length: int = _field("Tokens kept per sentence; longer sentences are truncated.", 128, low=8)
     weight_decay: float = _field("AdamW weight decay.", 0.01, low=0)
     warmup_ratio: float = _field("Fraction of steps with linear learning-rate warm-up.", 0.1, low=0, high=1)
+    group_by_length: bool = _field(
+        "Batch training sentences of similar token counts (less padding, faster; shuffled per epoch).", True
+    )
     context: str = _field(
         "'previous': the previous sentence of the article is the first segment of a text pair; 'none': the sentence alone.",
         "none",

@@ -93,11 +93,10 @@ def _dataset(examples: Sequence[Example], tokenizer, max_length: int, context: s
     """Tokenized examples (pairs with their context where the recipe asks) and 0/1 labels."""
     texts = [e.text for e in examples]
     encoded = encode(tokenizer, texts, contexts_for(context, [e.article_id for e in examples], texts), max_length)
-    features = {"labels": List(Value("float32")), **{key: List(Value("int32")) for key in encoded}}
-    return Dataset.from_dict(
-        {**{key: list(values) for key, values in encoded.items()}, "labels": [to_multi_hot(e.labels) for e in examples]},
-        features=Features(features),
-    )
+    columns = {key: list(values) for key, values in encoded.items()}
+    features = {key: List(Value("int32")) for key in columns}
+    columns["labels"], features["labels"] = [to_multi_hot(e.labels) for e in examples], List(Value("float32"))
+    return Dataset.from_dict(columns, features=Features(features))
 
 
 def _trainer_metrics(prediction) -> dict:
@@ -142,6 +141,8 @@ def fine_tune(
         use_cpu=not torch.cuda.is_available(),
         report_to="none",
         dataloader_num_workers=0,
+        # The length-grouped sampler shuffles groups of similar token counts each epoch.
+        train_sampling_strategy="group_by_length" if recipe.group_by_length else "random",
     )
     trainer = Trainer(
         model=model,
