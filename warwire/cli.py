@@ -258,6 +258,26 @@ def data_build(
         )
 
 
+@data_app.command("blind")
+@user_errors
+def data_blind(
+    sources: Annotated[list[Path], typer.Argument(help="Labeled source files (one sentence a line).")],
+    output_dir: Annotated[Path, typer.Option(help="Where the blind copies go (same file names).")] = Path(
+        "data/annotation/blind"
+    ),
+):
+    """Write copies of source files with every label replaced by '?', for a blind second pass."""
+    from warwire.corpus.build import read_sources
+    from warwire.corpus.source_format import render_article
+    from warwire.fileio import atomic_write
+
+    output_dir.mkdir(parents=True, exist_ok=True)
+    for source in sources:
+        articles = read_sources([source])
+        atomic_write(output_dir / source.name, "".join(render_article(a, blind=True) for a in articles))
+        typer.echo(f"{output_dir / source.name}: {len(articles)} articles, {sum(len(a.sentences) for a in articles)} sentences")
+
+
 @data_app.command("stats")
 @user_errors
 def data_stats(

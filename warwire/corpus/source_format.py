@@ -140,6 +140,16 @@ def parse_source(path: Path, blind: bool = False) -> list[SourceArticle]:
     return articles
 
 
+def render_article(article: SourceArticle, blind: bool = False) -> str:
+    """An article in the source format; ``blind`` shows every label field as ``?``
+    (the text given to a blind annotator)."""
+    lines = [ARTICLE_MARKER, *(f"{key}: {value}" for key, value in article.meta.items()), HEADER_END]
+    for sentence in article.sentences:
+        labels = BLIND_MARK if blind else (", ".join(sentence.labels) or NONE_LABEL)
+        lines.append(f"{sentence.text}{SEPARATOR}{labels}")
+    return "\n".join(lines) + "\n\n"
+
+
 def summarize(articles: list[SourceArticle]) -> str:
     """A short text summary: articles, sentences, per-label counts, conflicts, registers."""
     sentences = [s for a in articles for s in a.sentences]
