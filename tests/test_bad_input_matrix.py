@@ -141,3 +141,32 @@ def test_broken_model_dirs(model, tmp_path):
     config["id2label"] = {"0": "attack_report", "1": "official_claim", "2": "denial", "3": "threat"}
     (mismatched / "config.json").write_text(json.dumps(config))
     assert_one_line_error(run("predict", mismatched, "--backend", "torch", "-"), "mismatched", "do not match")
+
+
+@pytest.mark.parametrize(
+    "name, fragment",
+    [
+        ("config.json", "missing config.json"),
+        ("tokenizer.json", "missing tokenizer.json or vocab.txt"),
+        ("tokenizer_config.json", "missing tokenizer_config.json"),
+        ("warwire.json", "not a warwire model dir"),
+    ],
+)
+def test_a_model_dir_missing_a_file_is_one_line(model, tmp_path, name, fragment):
+    import shutil
+
+    broken = tmp_path / "broken"
+    shutil.copytree(model, broken)
+    (broken / name).unlink()
+    for command in (("predict", broken, "-"), ("evaluate", broken), ("export", broken)):
+        assert_one_line_error(run(*command), "broken", fragment)
+
+
+@pytest.mark.parametrize("name", ["config.json", "tokenizer.json", "warwire.json"])
+def test_a_model_dir_with_a_corrupt_file_is_one_line(model, tmp_path, name):
+    import shutil
+
+    broken = tmp_path / "broken"
+    shutil.copytree(model, broken)
+    (broken / name).write_text("garbage{")
+    assert_one_line_error(run("predict", broken, "--backend", "torch", "-"), "broken")

@@ -21,6 +21,9 @@ from warwire.labels import LABELS
 INFO_FILE = "warwire.json"
 # A transformer model dir's weights (the only weights format a model dir may hold).
 WEIGHTS_FILE = "model.safetensors"
+# The TF-IDF baseline's vocabulary and settings (JSON) and its weights.
+TFIDF_VOCAB_FILE = "tfidf.json"
+TFIDF_WEIGHTS_FILE = "tfidf.safetensors"
 FORMAT_VERSION = 1
 # Files that would be unpickled by some loaders: never accepted in a model dir.
 PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".pkl", ".pickle", ".ckpt", ".joblib", ".h5")
@@ -90,4 +93,27 @@ def read_info(model_dir: Path) -> ModelInfo:
         raise WarwireError(f"{info_path}: labels {info.labels} do not match warwire's {list(LABELS)}")
     if set(info.thresholds) != set(LABELS):
         raise WarwireError(f"{info_path}: thresholds must name each of {list(LABELS)}")
+    _check_files(model_dir, info.kind)
     return info
+
+
+# The files each kind of model dir needs (any one of a tuple), and what each is for.
+REQUIRED_FILES = {
+    "transformer": (
+        ((WEIGHTS_FILE,), "the weights"),
+        (("config.json",), "the architecture and labels"),
+        (("tokenizer.json", "vocab.txt"), "the tokenizer"),
+        (("tokenizer_config.json",), "the tokenizer's settings"),
+    ),
+    "tfidf": (((TFIDF_VOCAB_FILE,), "the vocabulary"), ((TFIDF_WEIGHTS_FILE,), "the weights")),
+}
+
+
+def _check_files(model_dir: Path, kind: str) -> None:
+    """A one-line error naming the first missing file, before any library reads the dir."""
+    for names, role in REQUIRED_FILES.get(kind, ()):
+        if not any((model_dir / name).is_file() for name in names):
+            missing = " or ".join(names)
+            if names == (WEIGHTS_FILE,):
+                raise WarwireError(f"{model_dir}: missing weights file {WEIGHTS_FILE}")
+            raise WarwireError(f"{model_dir}: missing {missing} ({role}); the model dir is incomplete")

@@ -18,10 +18,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from warwire.errors import WarwireError
 from warwire.labels import LABELS
 from warwire.modeling.classifier import ThresholdedPredictions
+from warwire.modeling.modeldir import TFIDF_VOCAB_FILE as VOCAB_FILE
+from warwire.modeling.modeldir import TFIDF_WEIGHTS_FILE as WEIGHTS_FILE
 from warwire.modeling.modeldir import ModelInfo
-
-VOCAB_FILE = "tfidf.json"
-WEIGHTS_FILE = "tfidf.safetensors"
 
 
 class TfidfClassifier(ThresholdedPredictions):
