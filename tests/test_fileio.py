@@ -64,3 +64,20 @@ def test_atomic_dir_appears_only_complete_and_needs_overwrite(tmp_path):
     with atomic_dir(output, overwrite=True) as staging:
         (staging / "weights").write_text("v2")
     assert (output / "weights").read_text() == "v2" and leftovers(tmp_path) == []
+
+
+def test_a_full_disk_is_one_line_and_leaves_nothing(tmp_path):
+    import errno
+
+    target = tmp_path / "predictions.jsonl"
+    full = pytest.raises(WarwireError, match=r"predictions.jsonl: cannot write \(No space left on device\)")
+    with full, atomic_open(target) as handle:
+        handle.write("a row\n")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    assert not target.exists() and leftovers(tmp_path) == []
+
+
+def test_other_errors_inside_are_not_blamed_on_the_target(tmp_path):
+    with pytest.raises(FileNotFoundError), atomic_open(tmp_path / "out.jsonl"):
+        (tmp_path / "missing-input.txt").read_text()
+    assert leftovers(tmp_path) == []

@@ -9,6 +9,7 @@ or ``kill -9`` leaves at most a hidden ``.NAME.*.partial`` beside it.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -19,6 +20,8 @@ from pathlib import Path
 from warwire.errors import WarwireError
 
 PARTIAL_SUFFIX = ".partial"
+# Errors of writing a file (disk full, quota, too large, read-only, I/O): reported as one line.
+WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO}
 
 
 def _fsync(path: Path) -> None:
@@ -48,11 +51,17 @@ def atomic_path(target: Path | str) -> Iterator[Path]:
     os.umask(umask)
     temporary.chmod(0o666 & ~umask)
     try:
-        yield temporary
-        _fsync(temporary)
-        os.replace(temporary, target)
-    except OSError as error:
-        raise WarwireError(f"{target}: cannot write ({error.strerror or error})") from None
+        try:
+            yield temporary
+        except OSError as error:
+            if error.errno not in WRITE_ERRORS:  # e.g. an input that failed to read: not ours to name
+                raise
+            raise WarwireError(f"{target}: cannot write ({error.strerror or error})") from None
+        try:
+            _fsync(temporary)
+            os.replace(temporary, target)
+        except OSError as error:
+            raise WarwireError(f"{target}: cannot write ({error.strerror or error})") from None
     finally:
         temporary.unlink(missing_ok=True)
 
