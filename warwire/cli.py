@@ -181,25 +181,59 @@ def predict(
         int, typer.Option(min=1, help="Sentences per inference batch (16 is fastest on 2-core CPUs: less padding).")
     ] = 16,
     backend: Annotated[str, typer.Option(help=BACKEND_HELP)] = "auto",
+    summary: Annotated[
+        Path | None, typer.Option(help="Also write one row per article (see `warwire summarize`) to FILE.jsonl or FILE.csv.")
+    ] = None,
 ):
     """Label every sentence of the input articles (streamed: memory stays flat)."""
+    from contextlib import nullcontext
+
     from warwire.modeling.loader import load_classifier
     from warwire.prediction.inputs import input_paths, iter_articles
     from warwire.prediction.outputs import check_output_path, open_rows
     from warwire.prediction.pipeline import PredictStats, predict_rows
+    from warwire.prediction.summary import SUMMARY_COLUMNS, tee_summaries
 
-    if output is not None:
-        check_output_path(output, input_paths(inputs))
+    paths = input_paths(inputs)
+    for target in filter(None, (output, summary)):
+        check_output_path(target, paths)
+    if output is not None and summary is not None and output.resolve() == summary.resolve():
+        raise WarwireError(f"{summary}: --summary must differ from --output")
     classifier = load_classifier(model_dir, warn=_warn, backend=backend, notify=_note)
     stats = PredictStats()
-    with _progress(None, "sent", "predicting") as bar, open_rows(output) as writer:
-        for row in predict_rows(
-            classifier, iter_articles(inputs, _warn), batch_size=batch_size, on_sentences=bar.update, stats=stats
-        ):
+    summaries = open_rows(summary, SUMMARY_COLUMNS) if summary is not None else nullcontext()
+    with _progress(None, "sent", "predicting") as bar, open_rows(output) as writer, summaries as summary_writer:
+        rows = predict_rows(classifier, iter_articles(inputs, _warn), batch_size=batch_size, on_sentences=bar.update, stats=stats)
+        if summary_writer is not None:
+            rows = tee_summaries(rows, summary_writer.write)
+        for row in rows:
             writer.write(row)
     if stats.truncated:
         _warn(f"{stats.truncated} sentence(s) reached the model's token limit and were truncated")
     typer.echo(f"{stats.sentences} sentences from {stats.articles} articles" + (f" -> {output}" if output else ""), err=True)
+
+
+@app.command()
+@user_errors
+def summarize(
+    predictions: Annotated[Path, typer.Argument(help="Rows of `warwire predict` (.jsonl or .csv).")],
+    output: Annotated[Path | None, typer.Option(help="FILE.jsonl or FILE.csv [default: JSONL on stdout].")] = None,
+):
+    """One row per article: whether it reports an attack, which sentences carry each label,
+    and every killed/injured figure stated (with its sentence), lowest and highest."""
+    from warwire.prediction.outputs import check_output_path, open_rows
+    from warwire.prediction.summary import SUMMARY_COLUMNS, read_prediction_rows, summarize_rows
+
+    if output is not None:
+        check_output_path(output, [predictions.resolve()])
+    articles = 0
+    with open_rows(output, SUMMARY_COLUMNS) as writer:
+        for row in summarize_rows(read_prediction_rows(predictions)):
+            writer.write(row)
+            articles += 1
+        if not articles:
+            raise WarwireError(f"{predictions}: no prediction rows (the file is empty)")
+    typer.echo(f"{articles} articles" + (f" -> {output}" if output else ""), err=True)
 
 
 @app.command()

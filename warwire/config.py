@@ -66,7 +66,7 @@ class TransformerRecipe(Recipe):
         "Batch training sentences of similar token counts (less padding, faster; shuffled per epoch).", True
     )
     context: str = _field(
-        "'previous': the previous sentence of the article is the first segment of a text pair; 'none': the sentence alone.",
+        "'previous': the sentence and the article's previous sentence as a text pair; 'none': the sentence alone.",
         "none",
         choices=CONTEXT_MODES,
     )

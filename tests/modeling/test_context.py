@@ -52,7 +52,7 @@ def test_int8_and_plain_transformers_read_the_same_pairs(context_model):
     int8 = load_classifier(context_model, backend="onnx").score(texts, contexts=contexts)
     assert np.abs(int8 - ours).max() < 0.05
     classify = pipeline("text-classification", model=str(context_model), top_k=None, function_to_apply="sigmoid")
-    results = classify([{"text": c, "text_pair": t} for c, t in zip(contexts, texts)])
+    results = classify([{"text": t, "text_pair": c} for c, t in zip(contexts, texts)])
     labels = list(load_classifier(context_model).info.thresholds)
     plain = np.array([[{r["label"]: r["score"] for r in result}[label] for label in labels] for result in results])
     np.testing.assert_allclose(plain, ours, atol=1e-5)

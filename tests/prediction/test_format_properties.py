@@ -25,6 +25,8 @@ ROWS = st.lists(
             "text": TEXT,
             "labels": st.lists(st.sampled_from(LABELS), unique=True),
             "scores": st.fixed_dictionaries({label: st.floats(0, 1) for label in LABELS}),
+            "killed": st.none() | st.integers(0, 10_000),
+            "injured": st.none() | st.integers(0, 10_000),
         }
     ),
     max_size=8,
@@ -56,6 +58,8 @@ def test_csv_output_round_trips(tmp_path, rows):
     assert [r["text"] for r in read] == [r["text"] for r in rows]
     assert [r["labels"].split(";") if r["labels"] else [] for r in read] == [r["labels"] for r in rows]
     assert [json.loads(r["scores"]) for r in read] == [r["scores"] for r in rows]
+    for key in ("killed", "injured"):  # an unstated figure is an empty cell
+        assert [int(r[key]) if r[key] else None for r in read] == [r[key] for r in rows]
 
 
 # NUL bytes are excluded: a file containing them is refused as binary by design.

@@ -86,6 +86,8 @@ ROW = {
     "text": "Hi.",
     "labels": ["denial"],
     "scores": {"denial": 0.9},
+    "killed": None,
+    "injured": 3,
 }
 
 
@@ -95,6 +97,7 @@ def test_csv_and_jsonl_rows(tmp_path):
             writer.write(ROW)
     rows = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8")))
     assert rows[0]["labels"] == "denial" and json.loads(rows[0]["scores"]) == {"denial": 0.9}
+    assert rows[0]["killed"] == "" and rows[0]["injured"] == "3"
     assert json.loads((tmp_path / "out.jsonl").read_text()) == ROW
 
 

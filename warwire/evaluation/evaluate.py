@@ -19,6 +19,7 @@ from warwire.evaluation.bootstrap import (
     percentile_interval,
 )
 from warwire.evaluation.calibration import calibration_summary
+from warwire.evaluation.figures import figure_metrics
 from warwire.evaluation.metrics import average_precision, compute_metrics, cooccurrence
 from warwire.evaluation.reportdir import Evaluation, json_safe
 from warwire.evaluation.slices import all_slices
@@ -195,6 +196,9 @@ def score_metrics(
     }
     metrics["slices"] = all_slices(examples, gold, predicted, slice_by, resamples, seed, level)
     metrics["errors"] = confident_errors(examples, gold, scores, predicted, top_errors)
+    figures = figure_metrics(examples, predicted)
+    if figures is not None:
+        metrics["figures"] = figures
     return json_safe(metrics)
 
 

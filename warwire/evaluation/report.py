@@ -85,6 +85,23 @@ def _intro(metrics: dict, model_dir: str) -> list[str]:
     ]
 
 
+def _figures(figures: dict | None) -> list[str]:
+    """The casualty-figure section, when the data carried gold figures."""
+    if not figures:
+        return []
+    rows = [[rule, m["figures"], fmt(m["accuracy"])] for rule, m in figures["per_rule"].items()]
+    return [
+        "## Casualty figures",
+        "",
+        f"Killed and injured figures exactly right, end to end (predicted labels, then extraction): "
+        f"**{fmt(figures['accuracy'])}** of {figures['figures']} figures in {figures['sentences']} sentences "
+        f"(killed {fmt(figures['killed_accuracy'])}, injured {fmt(figures['injured_accuracy'])}).",
+        "",
+        *table(["rule", "figures", "accuracy"], rows, align="lrr"),
+        "",
+    ]
+
+
 def _cooccurrence(cooccurrence: dict) -> list[str]:
     names = cooccurrence["labels"]
     header, align = ["gold \\ predicted", *names], "l" + "r" * len(names)
@@ -180,6 +197,7 @@ def report_markdown(metrics: dict, model_dir: str) -> str:
         "",
         f"![Reliability diagram]({RELIABILITY_PNG})",
         "",
+        *_figures(metrics.get("figures")),
         "## Label co-occurrence",
         "",
         *_cooccurrence(metrics["cooccurrence"]),

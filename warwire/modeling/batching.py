@@ -30,14 +30,17 @@ def available_cores() -> int:
 def encode(tokenizer, texts: Sequence[str], contexts: Sequence[str] | None, max_length: int):
     """Token ids of the texts, or of (context, text) pairs, cut to ``max_length``.
 
-    The one place inputs are tokenized, for training and inference alike. A pair is cut
-    from its longer segment first, which is the context unless the sentence is long.
+    The one place inputs are tokenized, for training and inference alike. The sentence
+    to label comes first and its context second: tried the other way round on the
+    corpus (8 epochs), context-first reached dev macro-F1 0.807, sentence-first 0.887. A
+    pair is cut from its longer segment first, which is the context unless the sentence
+    is long.
     """
     if contexts is None:
         return tokenizer(list(texts), truncation=True, max_length=max_length)
     if len(contexts) != len(texts):
         raise ValueError(f"{len(contexts)} contexts for {len(texts)} texts")
-    return tokenizer(list(contexts), list(texts), truncation="longest_first", max_length=max_length)
+    return tokenizer(list(texts), list(contexts), truncation="longest_first", max_length=max_length)
 
 
 def length_sorted_batches(lengths: Sequence[int], batch_size: int) -> Iterator[list[int]]:
@@ -91,7 +94,7 @@ class BatchScorer(ThresholdedPredictions):
     ) -> np.ndarray:
         """Probabilities shaped (len(texts), labels), in the order of ``texts``.
 
-        ``contexts``: one first segment per text (``warwire.modeling.context``), or None.
+        ``contexts``: one context (second segment) per text (``warwire.modeling.context``), or None.
         All texts are tokenized first, then batched by token count so each batch pads
         little (sorting by characters instead leaves about 20% more padded tokens on
         news sentences). ``on_batch`` gets the number of sentences done after each

@@ -66,10 +66,10 @@ classify = pipeline("text-classification", model="MODEL_DIR", top_k=None, functi
 $call
 ```
 """
-# How the model is called: with its context as the first segment of a pair, or alone.
+# How the model is called: with its context as the second segment of a pair, or alone.
 CALLS = {
     "none": 'classify("The ministry denied the report.")',
-    "previous": 'classify({"text": "The previous sentence of the article.", "text_pair": "The sentence to label."})',
+    "previous": 'classify({"text": "The sentence to label.", "text_pair": "The previous sentence of the article."})',
 }
 
 
@@ -116,7 +116,7 @@ def model_card(name: str, info: ModelInfo) -> str:
     recipe, dev = info.recipe, info.dev_metrics
     what = (
         f"a `{recipe['backbone']}` backbone fine-tuned with one sigmoid per label (BCE)"
-        + (", reading the previous sentence as context (first segment of a pair)" if context_mode(recipe) == "previous" else "")
+        + (", reading the previous sentence as context (second segment of a pair)" if context_mode(recipe) == "previous" else "")
         if info.kind == "transformer"
         else f"TF-IDF (1-{recipe['ngram_max']}-grams) + one-vs-rest logistic regression (C={recipe['c']})"
     )

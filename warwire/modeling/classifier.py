@@ -33,7 +33,7 @@ class Classifier(Protocol):
         contexts: Sequence[str] | None = None,
     ) -> np.ndarray:
         """Probabilities shaped (len(texts), labels), in the order of ``texts``; ``contexts``
-        are the first segments of the model's text pairs where it takes them."""
+        are the second segments of the model's text pairs where it takes them."""
         ...
 
     def predict(self, texts: Sequence[str], **score_options) -> tuple[np.ndarray, np.ndarray]:

@@ -2,8 +2,8 @@
 
 Many labels depend on the sentence before ("he added" after the minister was named, a
 quotation that runs on), so a recipe may give the model context: with
-``context = "previous"`` the previous sentence of the same article is the first segment
-of a text pair and the sentence to label the second (``[CLS] previous [SEP] sentence
+``context = "previous"`` the sentence to label is the first segment of a text pair and
+the previous sentence of the same article the second (``[CLS] sentence [SEP] previous
 [SEP]``). The same pairs are built at training, evaluation and prediction; the first
 sentence of an article gets an empty context. Output rows stay one per sentence.
 """
@@ -31,5 +31,5 @@ def previous_sentences(article_ids: Sequence[str], texts: Sequence[str]) -> list
 
 
 def contexts_for(mode: str, article_ids: Sequence[str], texts: Sequence[str]) -> list[str] | None:
-    """The first segments for ``texts`` under ``mode``, or None when the model takes none."""
+    """The contexts (second segments) of ``texts`` under ``mode``, or None when the model takes none."""
     return previous_sentences(article_ids, texts) if mode == "previous" else None

@@ -13,7 +13,7 @@ from pathlib import Path
 from warwire.errors import WarwireError
 from warwire.fileio import atomic_open
 
-COLUMNS = ("article_id", "sentence_index", "start", "end", "text", "labels", "scores")
+COLUMNS = ("article_id", "sentence_index", "start", "end", "text", "labels", "scores", "killed", "injured")
 FORMATS = (".jsonl", ".csv")
 
 
@@ -27,21 +27,31 @@ def check_output_path(output: Path, inputs: list[Path]) -> None:
         raise WarwireError(f"{output}: output path is also an input")
 
 
-class RowWriter:
-    """Writes prediction rows as JSONL or CSV to an open text handle."""
+def csv_cell(value) -> str | int | float:
+    """A value as a CSV cell: lists of labels or indices joined by ';', other structures
+    as JSON, None empty."""
+    if value is None:
+        return ""
+    if isinstance(value, list) and all(isinstance(v, str | int) for v in value):
+        return ";".join(str(v) for v in value)  # labels, sentence indices
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value
 
-    def __init__(self, handle, fmt: str):
+
+class RowWriter:
+    """Writes rows (prediction rows by default, or any ``columns``) as JSONL or CSV."""
+
+    def __init__(self, handle, fmt: str, columns: tuple[str, ...] = COLUMNS):
         self.handle = handle
+        self.columns = columns
         self.csv = csv.writer(handle) if fmt == ".csv" else None
         if self.csv:
-            self.csv.writerow(COLUMNS)
+            self.csv.writerow(columns)
 
     def write(self, row: dict) -> None:
         if self.csv:
-            values = [row[c] for c in COLUMNS]
-            values[COLUMNS.index("labels")] = ";".join(row["labels"])
-            values[COLUMNS.index("scores")] = json.dumps(row["scores"])
-            self.csv.writerow(values)
+            self.csv.writerow([csv_cell(row[c]) for c in self.columns])
         else:
             line = json.dumps(row, ensure_ascii=False)
             # U+2028/2029 are valid in JSON but split lines in many JSONL readers.
@@ -49,11 +59,11 @@ class RowWriter:
 
 
 @contextmanager
-def open_rows(output: Path | None) -> Iterator[RowWriter]:
+def open_rows(output: Path | None, columns: tuple[str, ...] = COLUMNS) -> Iterator[RowWriter]:
     """A RowWriter on stdout (``output`` None) or on a file that appears only on success."""
     if output is None:
-        yield RowWriter(sys.stdout, ".jsonl")
+        yield RowWriter(sys.stdout, ".jsonl", columns)
         sys.stdout.flush()
         return
     with atomic_open(output) as handle:
-        yield RowWriter(handle, output.suffix.lower())
+        yield RowWriter(handle, output.suffix.lower(), columns)

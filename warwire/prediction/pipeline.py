@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from warwire.labels import LABELS
 from warwire.modeling.context import contexts_for
+from warwire.prediction.casualties import CASUALTY, NO_FIGURES, extract_figures
 from warwire.prediction.inputs import Article
 from warwire.prediction.segment import segment
 
@@ -63,13 +64,17 @@ def predict_rows(
                 stats.articles += 1
                 last_article = article
             stats.sentences += 1
+            labels = [label for label, on in zip(LABELS, row_decisions) if on]
+            figures = extract_figures(span.text) if CASUALTY in labels else NO_FIGURES
             yield {
                 "article_id": article.article_id,
                 "sentence_index": index,
                 "start": span.start,
                 "end": span.end,
                 "text": span.text,
-                "labels": [label for label, on in zip(LABELS, row_decisions) if on],
+                "labels": labels,
                 "scores": {label: round(float(s), 4) for label, s in zip(LABELS, row_scores)},
+                "killed": figures.killed,
+                "injured": figures.injured,
             }
     stats.truncated = classifier.truncated

@@ -1,0 +1,65 @@
+"""One row per article from prediction rows, from predict --summary and summarize alike."""
+
+import csv
+import json
+
+from typer.testing import CliRunner
+
+from warwire.cli import app
+from warwire.prediction.summary import summarize_rows, tee_summaries
+
+
+def row(article, index, labels, killed=None, injured=None, text="x"):
+    return {"article_id": article, "sentence_index": index, "labels": labels, "killed": killed, "injured": injured, "text": text}
+
+
+ROWS = [
+    row("a", 0, ["attack_report", "casualty_statement"], killed=4),
+    row("a", 1, ["official_claim", "casualty_statement"], killed=6, injured=12),
+    row("a", 2, ["denial"]),
+    row("a", 3, ["casualty_statement"], killed=4),
+    row("b", 0, []),
+]
+
+
+def test_summary_lists_sentences_and_distinct_figures():
+    a, b = list(summarize_rows(ROWS))
+    assert a["reports_attack"] and a["attack_sentences"] == [0] and a["denial_sentences"] == [2]
+    assert a["casualty_sentences"] == [0, 1, 3] and a["claim_sentences"] == [1]
+    assert a["killed"] == [{"figure": 4, "sentence_index": 0}, {"figure": 6, "sentence_index": 1}]
+    assert (a["killed_min"], a["killed_max"], a["injured_min"], a["injured_max"]) == (4, 6, 12, 12)
+    assert not b["reports_attack"] and b["killed"] == [] and b["killed_min"] is None
+
+
+def test_tee_passes_rows_through_and_emits_the_same_summaries():
+    emitted = []
+    assert list(tee_summaries(ROWS, emitted.append)) == ROWS
+    assert emitted == list(summarize_rows(ROWS))
+
+
+def test_summarize_reads_jsonl_and_csv_predictions(tmp_path):
+    runner = CliRunner()
+    predictions = tmp_path / "p.jsonl"
+    predictions.write_text("".join(json.dumps(r) + "\n" for r in ROWS))
+    result = runner.invoke(app, ["summarize", str(predictions), "--output", str(tmp_path / "s.csv")])
+    assert result.exit_code == 0, result.output
+    with (tmp_path / "s.csv").open(newline="") as handle:
+        first = next(csv.DictReader(handle))
+    assert first["casualty_sentences"] == "0;1;3" and first["killed_max"] == "6"
+    assert json.loads(first["killed"])[1] == {"figure": 6, "sentence_index": 1}
+    # rows without figures (an older output): read from the text of casualty sentences
+    (tmp_path / "old.jsonl").write_text(
+        json.dumps({"article_id": "c", "sentence_index": 0, "labels": ["casualty_statement"], "text": "Nine people died."}) + "\n"
+    )
+    result = runner.invoke(app, ["summarize", str(tmp_path / "old.jsonl")])
+    assert json.loads(result.stdout)["killed"] == [{"figure": 9, "sentence_index": 0}]
+
+
+def test_summarize_errors_are_one_line(tmp_path):
+    runner = CliRunner()
+    (tmp_path / "bad.jsonl").write_text('{"article_id": "a"}\n')
+    result = runner.invoke(app, ["summarize", str(tmp_path / "bad.jsonl")])
+    assert result.exit_code == 2 and "bad.jsonl:1: not a prediction row" in result.output
+    (tmp_path / "empty.jsonl").write_text("")
+    result = runner.invoke(app, ["summarize", str(tmp_path / "empty.jsonl"), "--output", str(tmp_path / "s.jsonl")])
+    assert result.exit_code == 2 and "no prediction rows" in result.output and not (tmp_path / "s.jsonl").exists()

@@ -1,0 +1,125 @@
+"""One row per article from prediction rows: what it reports and the casualty figures
+it states (``warwire summarize``, ``warwire predict --summary``).
+
+Rows come in article order (as ``predict`` writes them), so articles are summarized
+as they stream past and memory holds one article at a time.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from itertools import groupby
+from pathlib import Path
+
+from warwire.errors import WarwireError
+from warwire.labels import LABELS, unknown_labels
+from warwire.prediction.casualties import CASUALTY, extract_figures
+
+SUMMARY_COLUMNS = (
+    "article_id",
+    "reports_attack",
+    "sentences",
+    "attack_sentences",
+    "claim_sentences",
+    "denial_sentences",
+    "casualty_sentences",
+    "killed",
+    "killed_min",
+    "killed_max",
+    "injured",
+    "injured_min",
+    "injured_max",
+)
+# The summary's column of sentence indices for each label.
+SENTENCE_COLUMNS = dict(
+    zip(LABELS, ("attack_sentences", "claim_sentences", "denial_sentences", "casualty_sentences"))
+)
+
+
+def _figures(rows: list[dict], key: str) -> list[dict]:
+    """Every distinct figure stated, with the first sentence that states it."""
+    seen: dict[int, int] = {}
+    for row in rows:
+        if row[key] is not None and row[key] not in seen:
+            seen[row[key]] = row["sentence_index"]
+    return [{"figure": figure, "sentence_index": index} for figure, index in seen.items()]
+
+
+def summarize_article(article_id: str, rows: list[dict]) -> dict:
+    """The summary row of one article's prediction rows."""
+    summary: dict = {"article_id": article_id, "sentences": len(rows)}
+    for label, column in SENTENCE_COLUMNS.items():
+        summary[column] = [row["sentence_index"] for row in rows if label in row["labels"]]
+    summary["reports_attack"] = bool(summary["attack_sentences"])
+    for key in ("killed", "injured"):
+        figures = _figures(rows, key)
+        values = [f["figure"] for f in figures]
+        summary[key] = figures
+        summary[f"{key}_min"] = min(values) if values else None
+        summary[f"{key}_max"] = max(values) if values else None
+    return {column: summary[column] for column in SUMMARY_COLUMNS}
+
+
+def summarize_rows(rows: Iterable[dict]) -> Iterator[dict]:
+    """Summary rows, one per run of rows with the same article id."""
+    for article_id, group in groupby(rows, key=lambda row: row["article_id"]):
+        yield summarize_article(article_id, list(group))
+
+
+def _prediction_row(record: object, where: str) -> dict:
+    """A prediction row as summarize needs it; figures read from the text where the
+    row predates them (or comes from CSV)."""
+    if not isinstance(record, dict):
+        raise WarwireError(f"{where}: not a prediction row (a JSON object)")
+    try:
+        labels = record["labels"]
+        if isinstance(labels, str):  # CSV: labels joined by ';'
+            labels = [label for label in labels.split(";") if label]
+        row = {"article_id": str(record["article_id"]), "sentence_index": int(record["sentence_index"]), "labels": labels}
+        text = str(record.get("text", ""))
+    except (KeyError, TypeError, ValueError) as error:
+        raise WarwireError(f"{where}: not a prediction row ({type(error).__name__}: {error})") from None
+    if not isinstance(labels, list) or unknown_labels(labels):
+        raise WarwireError(f"{where}: 'labels' must be a list of warwire labels")
+    for key in ("killed", "injured"):
+        value = record.get(key)
+        if value in ("", None) and key not in record:
+            value = getattr(extract_figures(text), key) if CASUALTY in labels else None
+        row[key] = None if value in ("", None) else int(value)
+    return row
+
+
+def read_prediction_rows(path: Path) -> Iterator[dict]:
+    """Rows of a ``warwire predict`` output (.jsonl or .csv), streamed."""
+    if not path.is_file():
+        raise WarwireError(f"{path}: no such file")
+    with path.open(encoding="utf-8", newline="") as handle:
+        if path.suffix.lower() == ".csv":
+            for number, record in enumerate(csv.DictReader(handle), start=2):
+                yield _prediction_row(record, f"{path}:{number}")
+            return
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise WarwireError(f"{path}:{number}: malformed JSON ({error.msg})") from None
+            yield _prediction_row(record, f"{path}:{number}")
+
+
+def tee_summaries(rows: Iterable[dict], emit) -> Iterator[dict]:
+    """Pass ``rows`` through unchanged, calling ``emit(summary)`` as each article ends:
+    the summary is written in the same pass as the rows (``predict --summary``)."""
+    article_id, current = None, []
+    for row in rows:
+        if current and row["article_id"] != article_id:
+            emit(summarize_article(article_id, current))
+            current = []
+        article_id = row["article_id"]
+        current.append(row)
+        yield row
+    if current:
+        emit(summarize_article(article_id, current))
