@@ -11,6 +11,7 @@ import warwire.training.finetune as finetune_module
 from warwire.config import load_recipe
 from warwire.modeling.loader import load_classifier
 from warwire.modeling.modeldir import INFO_FILE
+from warwire.training.finetune import CHECKPOINT_FILES
 from warwire.training.run import train, work_dir_for
 
 
@@ -41,7 +42,13 @@ def test_interrupted_training_leaves_no_model_and_resume_matches(tmp_path, tiny_
             train(recipe, output)
     assert not output.exists()  # nothing that looks finished
     assert not list(tmp_path.glob(".interrupted.*.partial"))
-    assert list(work_dir_for(output).glob("checkpoint-*"))  # but checkpoints to resume from
+    checkpoints = list(work_dir_for(output).glob("checkpoint-*"))
+    assert checkpoints  # but checkpoints to resume from
+    assert all((checkpoints[0] / name).is_file() for name in CHECKPOINT_FILES)
+    # kill -9 while saving the next one leaves it half-written: resume skips it.
+    half_written = work_dir_for(output) / "checkpoint-9999"
+    half_written.mkdir()
+    (half_written / "model.safetensors").write_bytes(b"\0" * 10)
 
     resumed = train(recipe, output, resume=True)
     assert resumed.dev_metrics == reference.dev_metrics

@@ -153,7 +153,7 @@ def fine_tune(
         processing_class=tokenizer,
         compute_metrics=_trainer_metrics,
     )
-    result = trainer.train(resume_from_checkpoint=_last_checkpoint(work_dir) if resume else None)
+    result = trainer.train(resume_from_checkpoint=last_complete_checkpoint(work_dir) if resume else None)
     summary = {
         "steps": int(result.global_step),
         "train_loss": float(result.training_loss),
@@ -163,12 +163,20 @@ def fine_tune(
     return tokenizer, trainer.model, summary
 
 
-def _last_checkpoint(work_dir: Path) -> str | None:
-    from transformers.trainer_utils import get_last_checkpoint
+# What a checkpoint holds once the Trainer has finished writing it; a run killed with
+# kill -9 while saving leaves a newer checkpoint without some of these.
+CHECKPOINT_FILES = ("trainer_state.json", "model.safetensors", "optimizer.pt", "scheduler.pt")
 
+
+def last_complete_checkpoint(work_dir: Path) -> str | None:
+    """The newest checkpoint in ``work_dir`` that was written whole, or None."""
     if not work_dir.is_dir():
         return None
-    return get_last_checkpoint(str(work_dir))
+    checkpoints = [p for p in work_dir.glob("checkpoint-*") if p.name.split("-")[-1].isdigit()]
+    for checkpoint in sorted(checkpoints, key=lambda p: int(p.name.split("-")[-1]), reverse=True):
+        if all((checkpoint / name).is_file() for name in CHECKPOINT_FILES):
+            return str(checkpoint)
+    return None
 
 
 def save_transformer(directory: Path, tokenizer, model) -> None:

@@ -90,6 +90,15 @@ def _with_overrides(recipe: Recipe, max_steps: int | None, max_train_samples: in
     return recipe
 
 
+def _resumable(recipe: Recipe, work_dir: Path) -> bool:
+    """Whether an interrupted run left a checkpoint to continue from."""
+    if not isinstance(recipe, TransformerRecipe):
+        return work_dir.is_dir()
+    from warwire.training.finetune import last_complete_checkpoint
+
+    return last_complete_checkpoint(work_dir) is not None
+
+
 def _check_backbone(recipe: Recipe, where: str) -> None:
     """A transformer recipe's backbone loads and its max_length fits the backbone."""
     if isinstance(recipe, TransformerRecipe):
@@ -125,8 +134,8 @@ def train(
     output = Path(output)
     recipe = _with_overrides(recipe, max_steps, max_train_samples)
     work_dir = work_dir_for(output)
-    if resume and not work_dir.is_dir():
-        raise WarwireError(f"{output}: nothing to resume (no checkpoints in {work_dir})")
+    if resume and not _resumable(recipe, work_dir):
+        raise WarwireError(f"{output}: nothing to resume (no complete checkpoint in {work_dir})")
     if output.exists() and not (overwrite or resume):
         raise WarwireError(f"{output}: already exists (pass --overwrite to replace it)")
     train_examples, dev_examples = _load_data(recipe)
