@@ -49,8 +49,12 @@ def decode(data: bytes, where: str, warn: Callable[[str], None]) -> str:
 
 def html_to_text(html: str, where: str) -> str:
     """The main text of a news page (trafilatura drops menus, ads and comments)."""
+    import logging
+
     import trafilatura
 
+    # trafilatura logs parser complaints as errors; the one-line error below says it all.
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_recall=True)
     if not text:
         raise WarwireError(f"{where}: no article text found in the HTML")
@@ -102,11 +106,14 @@ def _records_csv(path: Path, warn) -> Iterator[Article]:
     with path.open("rb") as handle:
         # Line endings are kept (newline='' semantics): line breaks inside quoted fields survive.
         reader = csv.DictReader(_csv_lines(handle, path, warn))
-        missing = [column for column in ("id", "text") if column not in (reader.fieldnames or [])]
-        if missing:
-            raise WarwireError(f"{path}: CSV lacks column(s) {missing} (needs 'id' and 'text')")
-        for number, row in enumerate(reader, start=2):  # line 1 is the header
-            yield _record_article(row, f"{path}:{number}")
+        try:
+            missing = [column for column in ("id", "text") if column not in (reader.fieldnames or [])]
+            if missing:
+                raise WarwireError(f"{path}: CSV lacks column(s) {missing} (needs 'id' and 'text')")
+            for row in reader:
+                yield _record_article(row, f"{path}:{reader.line_num}")
+        except csv.Error as error:  # e.g. a bare carriage return inside an unquoted field
+            raise WarwireError(f"{path}:{reader.line_num}: malformed CSV ({error})") from None
 
 
 def _record_article(record: object, where: str) -> Article:
