@@ -15,6 +15,8 @@ from warwire.errors import WarwireError, render
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Label the sentences of conflict news.")
 data_app = typer.Typer(no_args_is_help=True, help="Check and build the labeled corpus.")
 app.add_typer(data_app, name="data")
+label_app = typer.Typer(no_args_is_help=True, help="Label your own sentences in Label Studio and bring them back.")
+app.add_typer(label_app, name="label")
 
 
 BACKEND_HELP = (
@@ -324,6 +326,78 @@ def data_stats(
     from warwire.corpus.stats import corpus_stats
 
     typer.echo(corpus_stats(corpus_dir, annotation_dir))
+
+
+@label_app.command("config")
+@user_errors
+def label_config():
+    """Print the Label Studio labeling config (paste it into the project's Labeling Interface)."""
+    from warwire.labeling.labelstudio import label_config as config
+
+    typer.echo(config(), nl=False)
+
+
+@label_app.command("export")
+@user_errors
+def label_export(
+    model_dir: Annotated[Path, typer.Argument(help="A trained model dir (pre-annotates the tasks).")],
+    inputs: Annotated[list[str], typer.Argument(help="Articles, as for `warwire predict`.")],
+    output: Annotated[Path, typer.Option(help="Label Studio tasks, JSON (import it into the project).")],
+    select: Annotated[
+        str,
+        typer.Option(
+            help="uncertain: sentences whose closest score lies nearest its label's threshold, "
+            "spread across articles; random; all (in article order)."
+        ),
+    ] = "uncertain",
+    limit: Annotated[int | None, typer.Option(min=1, help="At most N tasks.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of --select random.")] = 0,
+    backend: Annotated[str, typer.Option(help=BACKEND_HELP)] = "auto",
+):
+    """Write Label Studio tasks for the input articles' sentences, pre-annotated by the model."""
+    import json
+
+    from warwire.fileio import atomic_write
+    from warwire.labeling.labelstudio import SELECTIONS, tasks
+    from warwire.modeling.loader import load_classifier
+    from warwire.prediction.inputs import input_paths, iter_articles
+    from warwire.prediction.outputs import check_output_path
+    from warwire.prediction.pipeline import predict_rows
+
+    if select not in SELECTIONS:
+        raise WarwireError(f"--select must be one of {', '.join(SELECTIONS)}, got {select!r}")
+    check_output_path(output, input_paths(inputs), formats=(".json",))
+    classifier = load_classifier(model_dir, warn=_warn, backend=backend, notify=_note)
+    with _progress(None, "sent", "scoring") as bar:
+        rows = list(predict_rows(classifier, iter_articles(inputs, _warn), on_sentences=bar.update))
+    chosen = tasks(rows, classifier.info.thresholds, model_dir.name, select=select, limit=limit, seed=seed)
+    atomic_write(output, json.dumps(chosen, ensure_ascii=False, indent=1) + "\n")
+    typer.echo(f"{len(chosen)} tasks of {len(rows)} sentences ({select}) -> {output}", err=True)
+
+
+@label_app.command("import")
+@user_errors
+def label_import(
+    exports: Annotated[list[Path], typer.Argument(help="Label Studio JSON exports of tasks made by `warwire label export`.")],
+    output: Annotated[Path, typer.Option(help="Labeled JSONL, the corpus format (train on it with a recipe).")],
+):
+    """Turn Label Studio exports into labeled JSONL; several annotators: a label needs half of them."""
+    import json
+
+    from warwire.fileio import atomic_write
+    from warwire.labeling.labelstudio import import_exports
+    from warwire.prediction.outputs import check_output_path
+
+    check_output_path(output, [p.resolve() for p in exports], formats=(".jsonl",))
+    records, skipped = import_exports(exports)
+    if not records:
+        raise WarwireError(f"{', '.join(map(str, exports))}: no annotated tasks")
+    atomic_write(output, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+    typer.echo(
+        f"{len(records)} sentences -> {output}; skipped {skipped['cancelled']} cancelled annotation(s) "
+        f"and {skipped['unannotated']} task(s) without an annotation",
+        err=True,
+    )
 
 
 def main() -> None:

@@ -17,10 +17,10 @@ COLUMNS = ("article_id", "sentence_index", "start", "end", "text", "labels", "sc
 FORMATS = (".jsonl", ".csv")
 
 
-def check_output_path(output: Path, inputs: list[Path]) -> None:
+def check_output_path(output: Path, inputs: list[Path], formats: tuple[str, ...] = FORMATS) -> None:
     """Refuse outputs we cannot write whole or that would clobber an input."""
-    if output.suffix.lower() not in FORMATS:
-        raise WarwireError(f"{output}: output must end in .jsonl or .csv")
+    if output.suffix.lower() not in formats:
+        raise WarwireError(f"{output}: output must end in {' or '.join(formats)}")
     if not output.parent.is_dir():
         raise WarwireError(f"{output}: directory {output.parent} does not exist")
     if output.resolve() in inputs:
