@@ -328,6 +328,27 @@ def data_stats(
     typer.echo(corpus_stats(corpus_dir, annotation_dir))
 
 
+@app.command()
+@user_errors
+def show(
+    predictions: Annotated[Path, typer.Argument(help="Rows of `warwire predict` (.jsonl or .csv).")],
+    output: Annotated[Path, typer.Option(help="The page to write (FILE.html), self-contained: it fetches nothing.")],
+):
+    """Write an HTML page of the predictions: sentences highlighted by label, scores on hover,
+    a filter per label, each article's summary and casualty figures."""
+    from warwire.fileio import atomic_write
+    from warwire.labeling.view import render_page
+    from warwire.prediction.outputs import check_output_path
+    from warwire.prediction.summary import read_prediction_rows
+
+    check_output_path(output, [predictions.resolve()], formats=(".html",))
+    rows = list(read_prediction_rows(predictions))
+    if not rows:
+        raise WarwireError(f"{predictions}: no prediction rows (the file is empty)")
+    atomic_write(output, render_page(rows, title=f"warwire: {predictions.name}"))
+    typer.echo(f"{len(rows)} sentences -> {output}", err=True)
+
+
 @label_app.command("config")
 @user_errors
 def label_config():

@@ -77,9 +77,18 @@ def _prediction_row(record: object, where: str) -> dict:
         labels = record["labels"]
         if isinstance(labels, str):  # CSV: labels joined by ';'
             labels = [label for label in labels.split(";") if label]
-        row = {"article_id": str(record["article_id"]), "sentence_index": int(record["sentence_index"]), "labels": labels}
         text = str(record.get("text", ""))
-    except (KeyError, TypeError, ValueError) as error:
+        scores = record.get("scores") or {}
+        if isinstance(scores, str):  # CSV: a JSON object
+            scores = json.loads(scores)
+        row = {
+            "article_id": str(record["article_id"]),
+            "sentence_index": int(record["sentence_index"]),
+            "labels": labels,
+            "text": text,
+            "scores": {label: float(scores[label]) for label in LABELS if label in scores},
+        }
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise WarwireError(f"{where}: not a prediction row ({type(error).__name__}: {error})") from None
     if not isinstance(labels, list) or unknown_labels(labels):
         raise WarwireError(f"{where}: 'labels' must be a list of warwire labels")
