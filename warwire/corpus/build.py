@@ -145,13 +145,21 @@ def read_adjudication(path: Path) -> dict[str, list[str]]:
     return final
 
 
-def paired_labels(first: list[SourceArticle], second: list[SourceArticle]) -> dict[str, tuple[list[str], list[str]]]:
+def paired_labels(
+    first: list[SourceArticle], second: list[SourceArticle], unmatched_ok: bool = False
+) -> dict[str, tuple[list[str], list[str]]]:
     """sentence id -> (first labels, second labels) for every sentence of ``second``,
-    which must hold the same articles and sentences as ``first``."""
+    which must hold the same articles and sentences as ``first``.
+
+    ``unmatched_ok``: articles of ``second`` that ``first`` lacks are left out (two
+    blind passes of the stress split progress independently).
+    """
     by_id = {a.article_id: a for a in first}
     pairs = {}
     for article in second:
         original = by_id.get(article.article_id)
+        if original is None and unmatched_ok:
+            continue
         if original is None or len(original.sentences) != len(article.sentences):
             raise WarwireError(f"{article.path}: article {article.article_id!r} does not match its first pass")
         for index, (s_first, s_second) in enumerate(zip(original.sentences, article.sentences)):
@@ -263,7 +271,7 @@ def build(data_dir: Path | str = DATA_DIR, output_dir: Path | str | None = None)
     out, disagreements, agreements = _finalize(articles, splits, pairs, read_adjudication(layout.adjudication_file))
 
     stress_a = read_sources((layout.stress_dir / "pass_a").glob("*.txt"))
-    stress_pairs = paired_labels(stress_a, read_sources((layout.stress_dir / "pass_b").glob("*.txt")))
+    stress_pairs = paired_labels(stress_a, read_sources((layout.stress_dir / "pass_b").glob("*.txt")), unmatched_ok=True)
     stress_adjudicated = read_adjudication(layout.stress_dir / "adjudication.jsonl")
     # Only articles labeled blind twice enter the stress split (a pass may still be under way).
     stress_a = [a for a in stress_a if sentence_id(a.article_id, 0) in stress_pairs]
