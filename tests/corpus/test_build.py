@@ -61,7 +61,8 @@ def test_stress_split_takes_agreed_labels_and_adjudication(data_dir):
     (stress / "pass_a").mkdir(parents=True)
     (stress / "pass_b").mkdir()
     (stress / "pass_a" / "s1.txt").write_text(article("s1-001", FIRST) + article("s1-002", FIRST))
-    (stress / "pass_b" / "s1.txt").write_text(article("s1-001", SECOND))  # s1-002: one pass only, left out
+    # s1-002 has pass A only, s1-003 pass B only: both wait for their other pass
+    (stress / "pass_b" / "s1.txt").write_text(article("s1-001", SECOND) + article("s1-003", SECOND))
     result = build(data_dir)
     assert result.sentences["stress"] == 2 and result.unadjudicated == 2  # held-001 and s1-001 disagree
     (stress / "adjudication.jsonl").write_text(json.dumps({"id": "s1-001-s000", "final": ["attack_report"]}) + "\n")
