@@ -24,6 +24,8 @@ CASES = [
     # a part counts as its total; tolls; figures of several words add up
     ("Two children were among the four killed.", 4, None),
     ("The death toll rose to 31, the ministry said.", 31, None),
+    ("The army put the number of dead at 12, while rebels said 30 had been killed.", 12, None),
+    ("Four soldiers were killed and two civilians died of their wounds in hospital.", 6, None),
     ("Three soldiers were killed and two civilians died.", 5, None),
     # verbs before their figure, headlines, single persons
     ("A shell struck the market, killing four civilians and wounding 12.", 4, 12),

@@ -13,7 +13,9 @@ rules, each listed in the README's table:
   "no injuries" -> injured 0; "no deaths" -> killed 0;
 - a part counts as the total it belongs to ("two children were among the four killed"
   -> 4), because the number nearest the casualty word is taken;
-- a toll ("the death toll rose to 31") is the killed figure;
+- a toll ("the death toll rose to 31", "put the number of dead at 12") is the killed
+  figure, so where sources differ in one sentence the toll named first counts;
+- "died of their wounds" counts as killed, not injured;
 - otherwise the figures of each casualty word add up ("three soldiers were killed and
   two civilians died" -> 5);
 - "a man", "a woman", "a child" ... next to a casualty word count as 1;
@@ -85,6 +87,7 @@ _TOLL = re.compile(
     r"\b(?:death toll|toll|number of (?:the )?dead)\b[^.;]{0,40}?\b(?:to|at|of|reached|hit|is|was|stands at|stood at)\s+(\d+)",
     re.I,
 )
+_DIED_OF = re.compile(r"\b(died|dying|succumbed)\s+(?:later\s+)?(?:of|from|to)\s+(?:their|his|her)?\s*(?:wounds|injuries)\b", re.I)
 _TOKEN = re.compile(r"\d+|[A-Za-z]+(?:['-][A-Za-z]+)*|[^\sA-Za-z\d]")
 STOP_TOKENS = {",", ";", ":", ".", "(", ")", '"', "and", "or", "while", "but", "whereas", "as", "after", "including"}
 WINDOW = 6  # tokens between a casualty word and its number
@@ -108,6 +111,7 @@ def _normalize(text: str) -> str:
         text = re.sub(rf"\b{phrase}\b", str(value), text, flags=re.I)
     text = alpha2digit(text, "en", threshold=0)
     text = _AGES.sub("AGE", text)
+    text = _DIED_OF.sub(r"\1", text)  # "died of their wounds": deaths, not injuries
     text = _RANGE.sub(lambda m: m.group(1) or m.group(2), text)
     return _BOUND.sub(lambda m: m.group(2), text)
 
