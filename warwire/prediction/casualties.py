@@ -87,7 +87,9 @@ _TOLL = re.compile(
     r"\b(?:death toll|toll|number of (?:the )?dead)\b[^.;]{0,40}?\b(?:to|at|of|reached|hit|is|was|stands at|stood at)\s+(\d+)",
     re.I,
 )
-_DIED_OF = re.compile(r"\b(died|dying|succumbed)\s+(?:later\s+)?(?:of|from|to)\s+(?:their|his|her)?\s*(?:wounds|injuries)\b", re.I)
+_DIED_OF = re.compile(
+    r"\b(died|dying|succumbed)\s+(?:later\s+)?(?:of|from|to)\s+(?:their|his|her)?\s*(?:wounds|injuries)\b", re.I
+)
 _TOKEN = re.compile(r"\d+|[A-Za-z]+(?:['-][A-Za-z]+)*|[^\sA-Za-z\d]")
 STOP_TOKENS = {",", ";", ":", ".", "(", ")", '"', "and", "or", "while", "but", "whereas", "as", "after", "including"}
 WINDOW = 6  # tokens between a casualty word and its number
