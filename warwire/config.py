@@ -122,13 +122,17 @@ def recipe_from_dict(values: dict, where: str = "recipe") -> Recipe:
     return cls(**checked)
 
 
+def read_toml(path: Path) -> dict:
+    """A TOML file's table, or a one-line error naming the file."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise WarwireError(f"{path}: not valid TOML ({error})") from None
+
+
 def load_recipe(path: Path | str) -> Recipe:
     """Read a TOML recipe file into the recipe of its kind."""
     path = Path(path)
     if not path.is_file():
         raise WarwireError(f"{path}: no such recipe file")
-    try:
-        values = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise WarwireError(f"{path}: not valid TOML ({error})") from None
-    return recipe_from_dict(values, where=str(path))
+    return recipe_from_dict(read_toml(path), where=str(path))

@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import tomllib
 from sklearn.metrics import cohen_kappa_score
 
+from warwire.config import read_toml
 from warwire.corpus.io import SPLITS
 from warwire.corpus.source_format import SourceArticle, SourceError, parse_source
 from warwire.errors import WarwireError
@@ -95,10 +95,7 @@ def read_split_plan(path: Path) -> tuple[set[str], float]:
     """(test batches, dev share) from ``splits.toml``."""
     if not path.is_file():
         raise WarwireError(f'{path}: missing; it names the test batches, e.g. test = ["t1", "t2"]')
-    try:
-        plan = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise WarwireError(f"{path}: not valid TOML ({error})") from None
+    plan = read_toml(path)
     test, dev_share = plan.get("test"), plan.get("dev_share", 0.125)
     if not isinstance(test, list) or not all(isinstance(b, str) for b in test):
         raise WarwireError(f"{path}: 'test' must be a list of batch names (source file stems)")
