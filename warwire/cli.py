@@ -19,6 +19,8 @@ label_app = typer.Typer(no_args_is_help=True, help="Label your own sentences in 
 app.add_typer(label_app, name="label")
 
 
+DEVICE_HELP = "auto (a CUDA GPU if one is visible, else the CPU), cpu or cuda (PyTorch under bf16 autocast)."
+ENGINES = ("local", "ray")
 BACKEND_HELP = (
     "torch (fp32), onnx (int8 ONNX Runtime, exported once into MODEL_DIR/onnx/) or auto "
     "(onnx if available, else torch). The TF-IDF baseline has one path."
@@ -76,9 +78,11 @@ def train(
     resume: Annotated[bool, typer.Option(help="Continue an interrupted run from its last checkpoint.")] = False,
     max_steps: Annotated[int | None, typer.Option(help="Stop after N optimizer steps (smoke runs).")] = None,
     max_train_samples: Annotated[int | None, typer.Option(help="Train on the first N sentences only (smoke runs).")] = None,
+    device: Annotated[str, typer.Option(help=DEVICE_HELP)] = "auto",
 ):
     """Train a model from a recipe; the model dir appears only when complete."""
     from warwire.config import load_recipe
+    from warwire.modeling.device import resolve_device
     from warwire.training.run import train as run_training
 
     recipe = load_recipe(config)
@@ -91,6 +95,7 @@ def train(
         max_steps=max_steps,
         max_train_samples=max_train_samples,
         where=str(config),
+        device=resolve_device(device),
     )
     typer.echo(
         f"trained {recipe.kind} model in {result.seconds:.0f} s; "
@@ -117,15 +122,17 @@ def evaluate(
     ] = None,
     top_errors: Annotated[int, typer.Option(min=0, help="Most confident false positives and negatives shown per label.")] = 5,
     backend: Annotated[str, typer.Option(help=BACKEND_HELP)] = "auto",
+    device: Annotated[str, typer.Option(help=DEVICE_HELP)] = "auto",
 ):
     """Evaluate a model on labeled data; write metrics.json, report.md (+ PNGs) and predictions.jsonl."""
     from warwire.evaluation.evaluate import DEFAULT_DATA
     from warwire.evaluation.evaluate import evaluate as run_evaluation
     from warwire.evaluation.report import headline_table
     from warwire.evaluation.reportdir import write_report
+    from warwire.modeling.device import resolve_device
     from warwire.modeling.loader import load_classifier
 
-    classifier = load_classifier(model_dir, warn=_warn, backend=backend, notify=_note)
+    classifier = load_classifier(model_dir, warn=_warn, backend=backend, notify=_note, device=resolve_device(device))
     data = data or DEFAULT_DATA
     with _progress(None, "sent", "scoring") as bar:
         evaluation = run_evaluation(
@@ -180,32 +187,66 @@ def predict(
     ],
     output: Annotated[Path | None, typer.Option(help="FILE.jsonl or FILE.csv [default: JSONL on stdout].")] = None,
     batch_size: Annotated[
-        int, typer.Option(min=1, help="Sentences per inference batch (16 is fastest on 2-core CPUs: less padding).")
-    ] = 16,
+        int | None,
+        typer.Option(min=1, help="Sentences per inference batch [default: 16 on a CPU (least padding), 256 on a GPU]."),
+    ] = None,
     backend: Annotated[str, typer.Option(help=BACKEND_HELP)] = "auto",
+    device: Annotated[str, typer.Option(help=DEVICE_HELP)] = "auto",
     summary: Annotated[
         Path | None, typer.Option(help="Also write one row per article (see `warwire summarize`) to FILE.jsonl or FILE.csv.")
     ] = None,
+    engine: Annotated[
+        str, typer.Option(help="local (this process) or ray (a Ray cluster: RAY_ADDRESS, --ray-address, or a local one).")
+    ] = "local",
+    ray_address: Annotated[str | None, typer.Option(help="Ray cluster to join [default: RAY_ADDRESS, else start one].")] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Ray workers [default: one per --worker-cpus CPUs of the cluster].")
+    ] = None,
+    worker_cpus: Annotated[int, typer.Option(min=1, help="CPUs (scoring threads) per Ray worker.")] = 2,
 ):
     """Label every sentence of the input articles (streamed: memory stays flat)."""
     from contextlib import nullcontext
 
-    from warwire.modeling.loader import load_classifier
+    from warwire.modeling.device import DEFAULT_BATCH, resolve_device
     from warwire.prediction.inputs import input_paths, iter_articles
     from warwire.prediction.outputs import check_output_path, open_rows
-    from warwire.prediction.pipeline import PredictStats, predict_rows
+    from warwire.prediction.pipeline import PredictStats
     from warwire.prediction.summary import SUMMARY_COLUMNS, tee_summaries
 
+    if engine not in ENGINES:
+        raise WarwireError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
     paths = input_paths(inputs)
     for target in filter(None, (output, summary)):
         check_output_path(target, paths)
     if output is not None and summary is not None and output.resolve() == summary.resolve():
         raise WarwireError(f"{summary}: --summary must differ from --output")
-    classifier = load_classifier(model_dir, warn=_warn, backend=backend, notify=_note)
+    device = resolve_device(device)
+    batch_size = batch_size or DEFAULT_BATCH[device]
     stats = PredictStats()
+    articles = iter_articles(inputs, _warn)
+    if engine == "ray":
+        from warwire.prediction.ray_engine import import_ray, predict_rows_ray
+
+        if device == "cuda" or backend == "torch":
+            raise WarwireError("--engine ray scores with int8 ONNX on CPU workers; drop --device cuda and --backend torch")
+        import_ray()  # a missing extra is reported before any work
+
+        def scored(on_sentences):
+            return predict_rows_ray(
+                model_dir, articles, batch_size, workers, worker_cpus, ray_address, on_sentences, stats, notify=_note
+            )
+    else:
+        from warwire.modeling.loader import load_classifier
+        from warwire.prediction.pipeline import predict_rows
+
+        classifier = load_classifier(model_dir, warn=_warn, backend=backend, notify=_note, device=device)
+
+        def scored(on_sentences):
+            return predict_rows(classifier, articles, batch_size=batch_size, on_sentences=on_sentences, stats=stats)
+
     summaries = open_rows(summary, SUMMARY_COLUMNS) if summary is not None else nullcontext()
     with _progress(None, "sent", "predicting") as bar, open_rows(output) as writer, summaries as summary_writer:
-        rows = predict_rows(classifier, iter_articles(inputs, _warn), batch_size=batch_size, on_sentences=bar.update, stats=stats)
+        rows = scored(bar.update)
         if summary_writer is not None:
             rows = tee_summaries(rows, summary_writer.write)
         for row in rows:

@@ -31,12 +31,34 @@ CASES = [
     ("A shell struck the market, killing four civilians and wounding 12.", 4, 12),
     ("Drone strike kills five in Sumy", 5, None),
     ("The army said it had killed 19 militants.", 19, None),
-    ("A man was killed and his wife was wounded.", 1, None),
+    ("A man was killed and his wife was wounded.", 1, 1),
     ("The strike killed a 9-year-old boy.", 1, None),
     # captured or missing people are neither
     ("Three fishermen are still missing.", None, None),
     ("Fourteen pupils were abducted from the school.", None, None),
     ("Medics said at least 12 people were wounded, three of them in critical condition.", None, 12),
+    # sources that differ: the clause named first
+    ("Rebels said 40 soldiers died; the army said six had been killed.", 40, None),
+    ("The ministry counted 8 dead, while the opposition put the toll at 20.", 8, None),
+    # lists add up, "a/an" counting one; an attacker is not a casualty
+    ("Nine police officers and a cook were killed in the raid.", 10, None),
+    ("The blast killed 7 pilgrims as well as 2 guards.", 9, None),
+    ("A gunman shot dead a shopkeeper near the bus stand.", 1, None),
+    ("His brother was wounded by shrapnel.", None, 1),
+    # the wounded who died are killed; a part of a stated total adds nothing
+    ("Four of the injured died in hospital overnight.", 4, None),
+    ("A boy hurt in the shelling died on Sunday.", 1, None),
+    ("Thirty people were wounded, eleven of them seriously.", None, 30),
+    # times, years, dates and things are not figures
+    ("14:20 - Police said 3 people had been injured.", None, 3),
+    ("Since 2014, the group has killed 212 teachers.", 212, None),
+    ("Gunmen burned 40 houses and killed 6 villagers on 12 March.", 6, None),
+    # zeros said in other words; a figure beside a zero wins
+    ("None of the 30 passengers were harmed.", 0, 0),
+    ("Two guards were killed and no pupil was hurt.", 2, 0),
+    ("The shells landed in a field without injuring anyone.", None, 0),
+    # tolls of the wounded
+    ("The number of wounded has climbed to 58, the hospital said.", None, 58),
 ]
 
 

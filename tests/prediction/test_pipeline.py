@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 from conftest import DEV_ROWS, TEST_ROWS, TRAIN_ROWS
 
 from warwire.labels import LABELS
@@ -45,7 +46,7 @@ def _articles(count: int):
 
 def test_streaming_keeps_order_across_chunks():
     scorer = LengthScorer()
-    rows = list(predict_rows(scorer, _articles(25), batch_size=3, chunk_sentences=4))
+    rows = list(predict_rows(scorer, _articles(25), batch_size=3, group_characters=200))
     expected = [
         (article.article_id, index, span.text) for article in _articles(25) for index, span in enumerate(segment(article.text))
     ]
@@ -53,7 +54,7 @@ def test_streaming_keeps_order_across_chunks():
     for row in rows:
         assert row["scores"]["attack_report"] == round((len(row["text"]) % 10) / 10, 4)
         assert row["scores"]["official_claim"] == round((row["text"].count("e") % 10) / 10, 4)
-    assert len(scorer.calls) > 5 and max(scorer.calls) < 4 + 4  # many chunks, each about chunk_sentences
+    assert len(scorer.calls) > 5  # many groups, each scored on its own
 
 
 def test_streaming_reads_input_lazily():
@@ -67,10 +68,12 @@ def test_streaming_reads_input_lazily():
             yield Article(f"a{n}", "Drones hit the depot. The army denied it.", f"gen:{n}")
             n += 1
 
-    rows = predict_rows(LengthScorer(), endless(), chunk_sentences=10)
+    rows = predict_rows(LengthScorer(), endless(), group_characters=100)  # 3 articles a group
     first = [next(rows) for _ in range(3)]
     assert [r["article_id"] for r in first] == ["a0", "a0", "a1"]
-    assert len(pulled) <= 6  # one chunk's worth of articles, not the (endless) input
+    # the group being scored, the one waiting in the prefetch queue and the one being read
+    assert len(pulled) <= 9
+    rows.close()
 
 
 def test_csv_input_is_read_line_by_line(tmp_path, monkeypatch):
@@ -96,3 +99,32 @@ def test_csv_input_is_read_line_by_line(tmp_path, monkeypatch):
         ("e", "Le café."),
     ]
     assert len(warnings) == 1 and "latin.csv:2" in warnings[0] and "Latin-1" in warnings[0]
+
+
+def test_groups_are_whole_articles_of_about_the_limit():
+    from warwire.prediction.pipeline import article_groups
+
+    articles = [Article(f"a{n}", "x" * (10 + n), "gen") for n in range(20)]
+    groups = list(article_groups(articles, max_characters=50))
+    assert [a for group in groups for a in group] == articles
+    assert all(sum(len(a.text) for a in group) >= 50 for group in groups[:-1])
+    assert all(sum(len(a.text) for a in group[:-1]) < 50 for group in groups)  # closed as soon as full
+
+
+def test_prefetching_gives_the_same_rows_as_reading_in_turn():
+    with_thread = list(predict_rows(LengthScorer(), _articles(30), group_characters=150, prefetch=True))
+    in_turn = list(predict_rows(LengthScorer(), _articles(30), group_characters=150, prefetch=False))
+    assert with_thread == in_turn and len(with_thread) > 30
+
+
+def test_an_error_while_reading_surfaces_after_the_rows_before_it():
+    from warwire.errors import WarwireError
+
+    def failing():
+        yield Article("a0", "Drones hit the depot.", "gen:0")
+        raise WarwireError("input.jsonl:2: not a JSON object")
+
+    rows = predict_rows(LengthScorer(), failing(), group_characters=1)
+    assert next(rows)["article_id"] == "a0"
+    with pytest.raises(WarwireError, match="input.jsonl:2"):
+        next(rows)

@@ -16,11 +16,15 @@ from warwire.modeling.classifier import ThresholdedPredictions
 
 
 def available_cores() -> int:
-    """CPU cores this process may run on (taskset/cgroup affinity), at least 1.
+    """Threads for matrix kernels: ``OMP_NUM_THREADS`` when set (Ray sets it to a worker's
+    CPUs), else the CPU cores this process may run on (taskset/cgroup affinity), at least 1.
 
     ``os.cpu_count()`` counts the whole machine; a container or ``taskset`` may allow
     fewer, and more threads than cores makes matrix kernels slower, not faster.
     """
+    threads = os.environ.get("OMP_NUM_THREADS", "")
+    if threads.isdigit() and int(threads) >= 1:
+        return int(threads)
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):  # not on Linux

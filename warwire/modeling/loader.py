@@ -25,6 +25,7 @@ def load_classifier(
     warn: Callable[[str], None] | None = None,
     backend: str = "torch",
     notify: Callable[[str], None] | None = None,
+    device: str = "cpu",
 ) -> Classifier:
     """Load a model dir into a classifier.
 
@@ -37,6 +38,8 @@ def load_classifier(
             or ``"auto"`` (onnx when ONNX Runtime is installed and the export works,
             else torch). The TF-IDF baseline has a single path.
         notify: told about slow one-time work (the ONNX export).
+        device: ``cpu`` or ``cuda`` (``warwire.modeling.device.resolve_device``); on
+            ``cuda`` a transformer runs on PyTorch (bf16). TF-IDF always runs on the CPU.
     """
     check_backend(backend)
     model_dir = Path(model_dir)
@@ -45,7 +48,9 @@ def load_classifier(
         for mismatch in version_mismatches(info.versions):
             warn(f"{model_dir}: {mismatch}; predictions may differ slightly")
     if info.kind == "transformer":
-        return _load_transformer(model_dir, info, backend, warn, notify)
+        from warwire.modeling.device import backend_for
+
+        return _load_transformer(model_dir, info, backend_for(device, backend), warn, notify, device)
     if info.kind == "tfidf":
         from warwire.modeling.tfidf import TfidfClassifier
 
@@ -55,7 +60,7 @@ def load_classifier(
     raise WarwireError(f"{model_dir / INFO_FILE}: unknown model kind {info.kind!r}")
 
 
-def _load_transformer(model_dir: Path, info: ModelInfo, backend: str, warn, notify) -> Classifier:
+def _load_transformer(model_dir: Path, info: ModelInfo, backend: str, warn, notify, device: str) -> Classifier:
     from warwire.modeling.onnx_runtime import load_onnx_classifier, onnx_runtime_available
 
     if backend == "onnx" or (backend == "auto" and onnx_runtime_available()):
@@ -65,4 +70,4 @@ def _load_transformer(model_dir: Path, info: ModelInfo, backend: str, warn, noti
         return load_onnx_classifier(model_dir, info, notify=notify, defer_export=True, fallback_warn=fallback_warn)
     from warwire.modeling.transformer import TransformerClassifier
 
-    return TransformerClassifier.load(model_dir, info)
+    return TransformerClassifier.load(model_dir, info, device)

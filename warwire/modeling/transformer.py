@@ -43,15 +43,16 @@ class TransformerClassifier(BatchScorer):
     tensor_type = "pt"
     backend = "torch"
 
-    def __init__(self, tokenizer, model, info: ModelInfo, max_length: int):
+    def __init__(self, tokenizer, model, info: ModelInfo, max_length: int, device: str = "cpu"):
         super().__init__(tokenizer, info, max_length)
-        self.model = model.eval()
+        self.device = torch.device(device)
+        self.model = model.eval().to(self.device)
         # One intra-op thread per core this process may use (torch's default counts
         # the machine's cores, which oversubscribes a container or a taskset).
         torch.set_num_threads(available_cores())
 
     @classmethod
-    def load(cls, model_dir: Path, info: ModelInfo) -> TransformerClassifier:
+    def load(cls, model_dir: Path, info: ModelInfo, device: str = "cpu") -> TransformerClassifier:
         weights = model_dir / WEIGHTS_FILE
         if not weights.is_file():
             raise WarwireError(f"{model_dir}: missing weights file {WEIGHTS_FILE}")
@@ -67,8 +68,11 @@ class TransformerClassifier(BatchScorer):
             raise WarwireError(
                 f"{model_dir}: the model head's labels {model.config.id2label} do not match {list(LABELS)}"
             )
-        return cls(tokenizer, model, info, int(info.recipe.get("max_length", 128)))
+        return cls(tokenizer, model, info, int(info.recipe.get("max_length", 128)), device)
 
     def _probabilities(self, encoded) -> np.ndarray:
-        with torch.inference_mode():  # no autograd bookkeeping
-            return torch.sigmoid(self.model(**encoded).logits).numpy()
+        cuda = self.device.type == "cuda"
+        # bf16 on a GPU: about twice fp32's speed, with fp32's range (no loss scaling).
+        with torch.inference_mode(), torch.autocast("cuda", dtype=torch.bfloat16, enabled=cuda):
+            logits = self.model(**{name: tensor.to(self.device) for name, tensor in encoded.items()}).logits
+            return torch.sigmoid(logits.float()).cpu().numpy()

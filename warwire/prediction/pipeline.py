@@ -1,8 +1,16 @@
-"""Batch prediction: articles in, one labeled row per sentence out, streamed in chunks
-so memory stays flat however many articles come in."""
+"""Batch prediction: articles in, one labeled row per sentence out, streamed in groups
+of whole articles so memory stays flat however many articles come in.
+
+Both engines (this local one and ``warwire.prediction.ray_engine``) cut the input into
+the same groups and score each group the same way (``score_group``). That is what makes
+their rows identical: the int8 backend quantizes activations per batch, so a sentence's
+scores depend on which sentences share its batch, and batches are formed inside a group.
+"""
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -10,11 +18,14 @@ from warwire.labels import LABELS
 from warwire.modeling.context import contexts_for
 from warwire.prediction.casualties import CASUALTY, NO_FIGURES, extract_figures
 from warwire.prediction.inputs import Article
-from warwire.prediction.segment import segment
+from warwire.prediction.segment import Span, segment
 
-# Sentences scored together; bounds memory (texts, encodings, scores) per chunk while
-# leaving enough sentences to sort by length and batch efficiently.
-CHUNK_SENTENCES = 2048
+# Characters of article text scored together (about 2,000 news sentences): bounds memory
+# (texts, encodings, scores) per group while leaving enough sentences to sort by length
+# and batch with little padding. Counted in characters, not sentences, so that groups can
+# be cut before segmentation (the Ray engine cuts them on the driver and segments on the
+# workers).
+GROUP_CHARACTERS = 300_000
 
 
 @dataclass
@@ -23,50 +34,51 @@ class PredictStats:
     sentences: int = 0
     truncated: int = 0
 
+    def add(self, other: PredictStats) -> None:
+        self.articles += other.articles
+        self.sentences += other.sentences
+        self.truncated += other.truncated
 
-def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[tuple[Article, int, object]]]:
-    """Groups of (article, sentence index, span), whole articles at a time, about ``size`` long."""
-    chunk: list = []
+
+def article_groups(articles: Iterable[Article], max_characters: int = GROUP_CHARACTERS) -> Iterator[list[Article]]:
+    """Consecutive whole articles, each group closed once it holds ``max_characters``."""
+    group: list[Article] = []
+    size = 0
     for article in articles:
-        chunk.extend((article, index, span) for index, span in enumerate(segment(article.text)))
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+        group.append(article)
+        size += len(article.text)
+        if size >= max_characters:
+            yield group
+            group, size = [], 0
+    if group:
+        yield group
 
 
-def predict_rows(
-    classifier,
-    articles: Iterable[Article],
-    batch_size: int = 16,
-    chunk_sentences: int = CHUNK_SENTENCES,
-    on_sentences: Callable[[int], None] | None = None,
-    stats: PredictStats | None = None,
-) -> Iterator[dict]:
-    """Yield one row per sentence, in input order, with labels and per-label scores.
+Segmented = list[tuple[Article, int, Span]]
 
-    Args:
-        classifier: a loaded model (``warwire.modeling.loader.load_classifier``).
-        articles: (article_id, text) records, e.g. from ``warwire.prediction.inputs.iter_articles``.
-        on_sentences: called with the number of sentences scored, for progress bars.
-        stats: filled with counts of articles, sentences and truncated sentences.
-    """
-    stats = stats if stats is not None else PredictStats()
-    last_article = None
-    for chunk in _chunks(articles, chunk_sentences):
-        texts = [span.text for _, _, span in chunk]
-        # Chunks hold whole articles, so every sentence's context is in its chunk.
-        contexts = contexts_for(classifier.context, [article.article_id for article, _, _ in chunk], texts)
-        decisions, scores = classifier.predict(texts, batch_size=batch_size, on_batch=on_sentences, contexts=contexts)
-        for (article, index, span), row_scores, row_decisions in zip(chunk, scores, decisions):
-            if article is not last_article:
-                stats.articles += 1
-                last_article = article
-            stats.sentences += 1
-            labels = [label for label, on in zip(LABELS, row_decisions) if on]
-            figures = extract_figures(span.text) if CASUALTY in labels else NO_FIGURES
-            yield {
+
+def segment_group(group: list[Article]) -> Segmented:
+    """(article, sentence index, span) for every sentence of the group, in order."""
+    return [(article, index, span) for article in group for index, span in enumerate(segment(article.text))]
+
+
+def score_group(classifier, sentences: Segmented, batch_size: int, on_sentences=None) -> tuple[list[dict], PredictStats]:
+    """The output rows of one segmented group, and its counts."""
+    stats = PredictStats(articles=len({id(article) for article, _, _ in sentences}), sentences=len(sentences))
+    if not sentences:
+        return [], stats
+    texts = [span.text for _, _, span in sentences]
+    # Groups hold whole articles, so every sentence's context is in its group.
+    contexts = contexts_for(classifier.context, [article.article_id for article, _, _ in sentences], texts)
+    truncated_before = classifier.truncated
+    decisions, scores = classifier.predict(texts, batch_size=batch_size, on_batch=on_sentences, contexts=contexts)
+    stats.truncated = classifier.truncated - truncated_before
+    rows = []
+    for (article, index, span), row_scores, row_decisions in zip(sentences, scores, decisions):
+        labels = [label for label, on in zip(LABELS, row_decisions) if on]
+        figures = extract_figures(span.text) if CASUALTY in labels else NO_FIGURES
+        rows.append(
+            {
                 "article_id": article.article_id,
                 "sentence_index": index,
                 "start": span.start,
@@ -77,4 +89,71 @@ def predict_rows(
                 "killed": figures.killed,
                 "injured": figures.injured,
             }
-    stats.truncated = classifier.truncated
+        )
+    return rows, stats
+
+
+def prefetched(items: Iterator, depth: int = 1) -> Iterator:
+    """``items``, produced by a thread up to ``depth`` ahead of the consumer.
+
+    Reading and segmenting the next group (pure Python) then overlaps with scoring this
+    one (ONNX Runtime and the tokenizer release the GIL). An exception in the producer is
+    raised in the consumer, at the item where it happened.
+    """
+    done = object()
+    slots: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce():
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        slots.put((item, None), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            slots.put((done, None))
+        except BaseException as error:  # noqa: BLE001 - handed to the consumer
+            slots.put((done, error))
+
+    thread = threading.Thread(target=produce, name="warwire-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, error = slots.get()
+            if error is not None:
+                raise error
+            if item is done:
+                return
+            yield item
+    finally:
+        stop.set()
+
+
+def predict_rows(
+    classifier,
+    articles: Iterable[Article],
+    batch_size: int = 16,
+    group_characters: int = GROUP_CHARACTERS,
+    on_sentences: Callable[[int], None] | None = None,
+    stats: PredictStats | None = None,
+    prefetch: bool = True,
+) -> Iterator[dict]:
+    """Yield one row per sentence, in input order, with labels and per-label scores.
+
+    Args:
+        classifier: a loaded model (``warwire.modeling.loader.load_classifier``).
+        articles: (article_id, text) records, e.g. from ``warwire.prediction.inputs.iter_articles``.
+        on_sentences: called with the number of sentences scored, for progress bars.
+        stats: filled with counts of articles, sentences and truncated sentences.
+        prefetch: read and segment the next group in a thread while this one is scored.
+    """
+    stats = stats if stats is not None else PredictStats()
+    groups = map(segment_group, article_groups(articles, group_characters))
+    for sentences in prefetched(groups) if prefetch else groups:
+        rows, group_stats = score_group(classifier, sentences, batch_size, on_sentences)
+        stats.add(group_stats)
+        yield from rows

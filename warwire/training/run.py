@@ -50,7 +50,7 @@ def _data_record(path: str, examples: list[Example]) -> dict:
     return {"path": path, "sha256": file_sha256(path), "sentences": len(examples)}
 
 
-def _fit(recipe: Recipe, train, dev, staging: Path, work_dir: Path, resume: bool):
+def _fit(recipe: Recipe, train, dev, staging: Path, work_dir: Path, resume: bool, device: str):
     """Train the recipe's kind, save its weights into ``staging``; return (classifier, summary)."""
     if recipe.kind == "tfidf":
         from warwire.training.tfidf import fit_tfidf
@@ -61,9 +61,9 @@ def _fit(recipe: Recipe, train, dev, staging: Path, work_dir: Path, resume: bool
     from warwire.modeling.transformer import TransformerClassifier
     from warwire.training.finetune import fine_tune, save_transformer
 
-    tokenizer, model, summary = fine_tune(recipe, train, dev, work_dir, resume)
+    tokenizer, model, summary = fine_tune(recipe, train, dev, work_dir, resume, device)
     save_transformer(staging, tokenizer, model)
-    return TransformerClassifier(tokenizer, model, None, recipe.max_length), summary
+    return TransformerClassifier(tokenizer, model, None, recipe.max_length, device), summary
 
 
 def _score_dev(classifier, recipe: Recipe, dev: list[Example]):
@@ -117,6 +117,7 @@ def train(
     max_steps: int | None = None,
     max_train_samples: int | None = None,
     where: str = "recipe",
+    device: str = "cpu",
 ) -> TrainResult:
     """Train ``recipe`` and write a self-contained model dir at ``output``.
 
@@ -127,6 +128,8 @@ def train(
         resume: continue from the last checkpoint of an interrupted run.
         max_steps, max_train_samples: override the recipe for smoke runs.
         where: how errors name the recipe (its file).
+        device: ``cpu`` or ``cuda`` (``warwire.modeling.device.resolve_device``); on
+            ``cuda`` the Trainer runs in bf16.
 
     Returns:
         Where the model is, the training time and its dev metrics.
@@ -146,7 +149,7 @@ def train(
 
     started = time.perf_counter()
     with atomic_dir(output, overwrite=overwrite or resume) as staging:
-        classifier, summary = _fit(recipe, train_examples, dev_examples, staging, work_dir, resume)
+        classifier, summary = _fit(recipe, train_examples, dev_examples, staging, work_dir, resume, device)
         gold = np.array([to_multi_hot(e.labels) for e in dev_examples], dtype=int)
         dev_scores = _score_dev(classifier, recipe, dev_examples)
         thresholds = tune_thresholds(gold, dev_scores)
