@@ -12,10 +12,12 @@ import typer
 
 from warwire.errors import WarwireError, render
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Label the sentences of conflict news.")
-data_app = typer.Typer(no_args_is_help=True, help="Check and build the labeled corpus.")
+app = typer.Typer(rich_markup_mode=None, add_completion=False, no_args_is_help=True, help="Label the sentences of conflict news.")
+data_app = typer.Typer(rich_markup_mode=None, no_args_is_help=True, help="Check and build the labeled corpus.")
 app.add_typer(data_app, name="data")
-label_app = typer.Typer(no_args_is_help=True, help="Label your own sentences in Label Studio and bring them back.")
+label_app = typer.Typer(
+    rich_markup_mode=None, no_args_is_help=True, help="Label your own sentences in Label Studio and bring them back."
+)
 app.add_typer(label_app, name="label")
 
 
@@ -100,6 +102,52 @@ def train(
     typer.echo(
         f"trained {recipe.kind} model in {result.seconds:.0f} s; "
         f"dev macro-F1 {result.dev_metrics['macro_f1']:.3f} (thresholds tuned on dev); model: {result.output}"
+    )
+
+
+@app.command()
+@user_errors
+def distill(
+    teacher: Annotated[Path, typer.Option(help="The teacher's model dir (e.g. one trained from train/mpnet.toml).")],
+    config: Annotated[Path, typer.Option(help="The student's recipe (TOML).")] = Path("train/minilm.toml"),
+    output: Annotated[Path | None, typer.Option(help="Model dir to create [default: models/<recipe name>-distilled].")] = None,
+    unlabeled: Annotated[
+        list[str] | None,
+        typer.Option(help="Unlabeled articles the teacher also labels for the student (any `predict` input; repeatable)."),
+    ] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing model dir.")] = False,
+    device: Annotated[str, typer.Option(help=DEVICE_HELP)] = "auto",
+):
+    """Train the recipe's model from gold labels and a teacher's probabilities (soft targets)."""
+    from warwire.config import load_recipe
+    from warwire.modeling.device import resolve_device
+    from warwire.training.distill import score_with_teacher, unlabeled_examples
+    from warwire.training.run import train as run_training
+
+    recipe = load_recipe(config)
+    if recipe.kind != "transformer":
+        raise WarwireError(f"{config}: distillation needs a transformer recipe, not {recipe.kind!r}")
+    output = output or Path("models") / f"{config.stem}-distilled"
+    if output.exists() and not overwrite:
+        raise WarwireError(f"{output}: already exists (pass --overwrite to replace it)")
+    device = resolve_device(device)
+    sentences = []
+    if unlabeled:
+        from warwire.prediction.inputs import iter_articles
+        from warwire.prediction.pipeline import sentences_of
+
+        sentences = unlabeled_examples(list(sentences_of(iter_articles(unlabeled, _warn))))
+        if not sentences:
+            raise WarwireError(f"{', '.join(unlabeled)}: no sentences in the unlabeled input")
+    with _progress(None, "sent", "teacher scoring") as bar:
+        scores = score_with_teacher(
+            teacher, recipe, sentences, unlabeled or (), warn=_warn, on_batch=bar.update, device=device
+        )
+    result = run_training(recipe, output, overwrite=overwrite, where=str(config), device=device, teacher=scores)
+    typer.echo(
+        f"distilled {recipe.backbone} from {teacher} in {result.seconds:.0f} s "
+        f"({scores.record['unlabeled_sentences']} unlabeled sentences); "
+        f"dev macro-F1 {result.dev_metrics['macro_f1']:.3f}; model: {result.output}"
     )
 
 
@@ -200,7 +248,12 @@ def predict(
     ] = "local",
     ray_address: Annotated[str | None, typer.Option(help="Ray cluster to join [default: RAY_ADDRESS, else start one].")] = None,
     workers: Annotated[
-        int | None, typer.Option(min=1, help="Ray workers [default: one per --worker-cpus CPUs of the cluster].")
+        int | None,
+        typer.Option(
+            min=1,
+            help="Processes scoring in parallel with the int8 backend (local engine) [default: one per core], "
+            "or Ray workers [default: one per --worker-cpus CPUs of the cluster].",
+        ),
     ] = None,
     worker_cpus: Annotated[int, typer.Option(min=1, help="CPUs (scoring threads) per Ray worker.")] = 2,
 ):
@@ -236,12 +289,18 @@ def predict(
                 model_dir, articles, batch_size, workers, worker_cpus, ray_address, on_sentences, stats, notify=_note
             )
     else:
+        from warwire.modeling.batching import available_cores
         from warwire.modeling.loader import load_classifier
-        from warwire.prediction.pipeline import predict_rows
+        from warwire.prediction.pipeline import predict_rows, predict_rows_parallel
 
         classifier = load_classifier(model_dir, warn=_warn, backend=backend, notify=_note, device=device)
+        processes = workers or available_cores()
 
         def scored(on_sentences):
+            if classifier.backend == "onnx" and processes > 1:
+                return predict_rows_parallel(
+                    classifier, model_dir, articles, processes, batch_size, on_sentences=on_sentences, stats=stats
+                )
             return predict_rows(classifier, articles, batch_size=batch_size, on_sentences=on_sentences, stats=stats)
 
     summaries = open_rows(summary, SUMMARY_COLUMNS) if summary is not None else nullcontext()

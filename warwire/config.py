@@ -70,6 +70,19 @@ class TransformerRecipe(Recipe):
         "none",
         choices=CONTEXT_MODES,
     )
+    distill_weight: float = _field(
+        "warwire distill: weight of the teacher's soft targets in the loss (the gold labels get the rest; "
+        "sentences without gold labels learn from the teacher alone).",
+        0.5,
+        low=0,
+        high=1,
+    )
+    distill_temperature: float = _field(
+        "warwire distill: temperature the teacher's and the student's logits are divided by in the soft-target loss.",
+        2.0,
+        low=0,
+        low_open=True,
+    )
     bf16: bool = _field(
         "Train under bf16 autocast on the CPU too (about 1.35x faster where the CPU has AVX512-BF16 or AMX; "
         "slower where it has not). On a GPU training is always bf16.",

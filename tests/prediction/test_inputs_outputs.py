@@ -27,6 +27,16 @@ def test_txt_directory_jsonl_and_csv_inputs(tmp_path):
     assert got == [("one", "Alone."), ("b", "Second."), ("sub/a", "First."), ("r1", "Rec."), ("c1", "Comma, quoted.")]
 
 
+def test_a_mixed_directory_reads_the_articles_and_names_what_it_skipped(tmp_path):
+    (tmp_path / "dir").mkdir()
+    (tmp_path / "dir" / "a.txt").write_text("Drones hit the depot.", encoding="utf-8")
+    for name in ("photo.png", "notes.pdf", "table.csv", "x.docx"):
+        (tmp_path / "dir" / name).write_bytes(b"\x89PNG not an article")
+    got = collect([tmp_path / "dir"])
+    assert got == [("a", "Drones hit the depot.")]
+    assert len(warnings) == 1 and "skipped 4 file(s)" in warnings[0] and "notes.pdf" in warnings[0] and "1 more" in warnings[0]
+
+
 def test_html_goes_through_main_text_extraction(tmp_path):
     page = (
         "<html><head><title>x</title></head><body><nav>Home | World | Sport</nav>"

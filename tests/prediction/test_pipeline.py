@@ -128,3 +128,30 @@ def test_an_error_while_reading_surfaces_after_the_rows_before_it():
     assert next(rows)["article_id"] == "a0"
     with pytest.raises(WarwireError, match="input.jsonl:2"):
         next(rows)
+
+
+def test_worker_processes_give_the_rows_of_one_process(tiny_model):
+    from warwire.modeling.loader import load_classifier
+    from warwire.prediction.pipeline import PredictStats, predict_rows_parallel
+
+    articles = list(_articles(40))
+    one_stats, many_stats = PredictStats(), PredictStats()
+    one = list(predict_rows(load_classifier(tiny_model, backend="onnx"), articles, group_characters=300, stats=one_stats))
+    classifier = load_classifier(tiny_model, backend="onnx")
+    many = list(predict_rows_parallel(classifier, tiny_model, articles, 2, group_characters=300, stats=many_stats))
+    assert len(one) >= 100 and many == one and many_stats == one_stats
+
+
+def test_a_single_group_is_scored_without_starting_processes(tiny_model, monkeypatch):
+    import concurrent.futures
+
+    from warwire.modeling.loader import load_classifier
+    from warwire.prediction.pipeline import predict_rows_parallel
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a process pool was started for one group")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
+    classifier = load_classifier(tiny_model, backend="onnx")
+    rows = list(predict_rows_parallel(classifier, tiny_model, list(_articles(3)), 2))
+    assert [r["article_id"] for r in rows][:1] == ["art-0"] and len(rows) >= 3

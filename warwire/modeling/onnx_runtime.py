@@ -166,6 +166,11 @@ class OnnxClassifier(BatchScorer):
         self.input_names = [i.name for i in session.get_inputs()]
         self._export = self._fallback = None  # the PyTorch model is no longer needed
 
+    def prepare(self) -> None:
+        """Make the one-time export now if it is still pending (else on the first ``score``)."""
+        if self._export is not None:
+            self._start()
+
     def _start(self) -> None:
         export, self._export = self._export, None
         try:

@@ -129,11 +129,21 @@ def _record_article(record: object, where: str) -> Article:
     return Article(str(record["id"]), record["text"], where)
 
 
-def _directory_files(directory: Path) -> list[Path]:
+def _directory_files(directory: Path, warn: Callable[[str], None] | None = None) -> list[Path]:
+    """The .txt and .html files under ``directory``, sorted; ``warn`` hears which others were skipped.
+
+    Other files (a .jsonl or .csv included: a table inside a folder of articles is more
+    likely a leftover than input) are skipped with one warning naming a few of them.
+    """
     suffixes = TEXT_SUFFIXES + HTML_SUFFIXES
-    files = sorted(p for p in directory.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
+    everything = sorted(p for p in directory.rglob("*") if p.is_file())
+    files = [p for p in everything if p.suffix.lower() in suffixes]
     if not files:
         raise WarwireError(f"{directory}: no .txt or .html articles in this directory")
+    skipped = [p.relative_to(directory).as_posix() for p in everything if p.suffix.lower() not in suffixes]
+    if skipped and warn is not None:
+        examples = ", ".join(skipped[:3]) + (f" and {len(skipped) - 3} more" if len(skipped) > 3 else "")
+        warn(f"{directory}: skipped {len(skipped)} file(s) that are not .txt or .html articles ({examples})")
     return files
 
 
@@ -146,7 +156,7 @@ def _articles_of(name: str, warn) -> Iterator[Article]:
         return
     path = Path(name)
     if path.is_dir():
-        for file in _directory_files(path):
+        for file in _directory_files(path, warn):
             yield _read_file(file, file.relative_to(path).with_suffix("").as_posix(), warn)
         return
     if not path.is_file():

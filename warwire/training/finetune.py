@@ -5,9 +5,13 @@ is the Trainer's."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import datasets
+import numpy as np
+import torch
+import torch.nn.functional as F
 from datasets import Dataset, Features, List, Value
 from transformers import (
     AutoModelForSequenceClassification,
@@ -76,14 +80,58 @@ def _load_backbone(path: str):
     return tokenizer, model
 
 
-def _dataset(examples: Sequence[Example], tokenizer, max_length: int, context: str) -> Dataset:
-    """Tokenized examples (pairs with their context where the recipe asks) and 0/1 labels."""
+def _dataset(examples: Sequence[Example], tokenizer, max_length: int, context: str, soft=None) -> Dataset:
+    """Tokenized examples (pairs with their context where the recipe asks) and 0/1 labels.
+
+    ``soft``: a ``SoftTargets`` for distillation: the teacher's targets per example and
+    which examples have gold labels (added as ``soft_labels`` and ``gold_weight``).
+    """
     texts = [e.text for e in examples]
     encoded = encode(tokenizer, texts, contexts_for(context, [e.article_id for e in examples], texts), max_length)
     columns = {key: list(values) for key, values in encoded.items()}
     features = {key: List(Value("int32")) for key in columns}
     columns["labels"], features["labels"] = [to_multi_hot(e.labels) for e in examples], List(Value("float32"))
+    if soft is not None:
+        columns["soft_labels"], features["soft_labels"] = soft.targets.tolist(), List(Value("float32"))
+        columns["gold_weight"], features["gold_weight"] = soft.has_gold.astype(float).tolist(), Value("float32")
     return Dataset.from_dict(columns, features=Features(features))
+
+
+@dataclass
+class SoftTargets:
+    """What a teacher says about each training example (``warwire.training.distill``)."""
+
+    targets: np.ndarray  # (examples, labels): the teacher's probabilities softened by the temperature
+    has_gold: np.ndarray  # (examples,): True where the example has gold labels
+    weight: float  # of the soft-target loss against the gold one
+    temperature: float
+
+
+class DistillationTrainer(Trainer):
+    """A Trainer whose loss mixes the gold labels with a teacher's soft targets.
+
+    Per sentence: ``weight * T^2 * BCE(logits / T, soft) + (1 - weight) * BCE(logits, gold)``,
+    and the soft term alone where a sentence has no gold labels (an unlabeled article).
+    The T^2 keeps the soft term's gradients at the gold term's scale (Hinton et al., 2015).
+    Dev batches carry no soft targets and get the plain loss.
+    """
+
+    def __init__(self, *args, weight: float, temperature: float, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.weight, self.temperature = weight, temperature
+
+    def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+        if "soft_labels" not in inputs:
+            return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
+        soft, has_gold, gold = inputs.pop("soft_labels"), inputs.pop("gold_weight"), inputs.pop("labels")
+        outputs = model(**inputs)
+        logits = outputs.logits.float()
+        t = self.temperature
+        soft_loss = F.binary_cross_entropy_with_logits(logits / t, soft, reduction="none").mean(dim=1) * t * t
+        gold_loss = F.binary_cross_entropy_with_logits(logits, gold, reduction="none").mean(dim=1)
+        weight = torch.where(has_gold > 0, torch.full_like(has_gold, self.weight), torch.ones_like(has_gold))
+        loss = (weight * soft_loss + (1 - weight) * gold_loss).mean()
+        return (loss, outputs) if return_outputs else loss
 
 
 def _trainer_metrics(prediction) -> dict:
@@ -99,11 +147,13 @@ def fine_tune(
     work_dir: Path,
     resume: bool,
     device: str = "cpu",
+    soft: SoftTargets | None = None,
 ):
     """Fine-tune ``recipe.backbone``; return (tokenizer, best model, training summary).
 
     Checkpoints go to ``work_dir`` each epoch so ``resume`` can continue an
-    interrupted run; the best epoch on dev macro-F1 is loaded at the end.
+    interrupted run; the best epoch on dev macro-F1 is loaded at the end. With ``soft``
+    (aligned with ``train``) the student also learns a teacher's soft targets.
     """
     # Seeds Python, NumPy and torch before the head is initialised.
     set_seed(recipe.seed)
@@ -132,15 +182,20 @@ def fine_tune(
         dataloader_num_workers=0,
         # The length-grouped sampler shuffles groups of similar token counts each epoch.
         train_sampling_strategy="group_by_length" if recipe.group_by_length else "random",
+        remove_unused_columns=soft is None,  # the soft targets are not model inputs, but the loss needs them
     )
-    trainer = Trainer(
+    trainer_class, extra = Trainer, {}
+    if soft is not None:
+        trainer_class, extra = DistillationTrainer, {"weight": soft.weight, "temperature": soft.temperature}
+    trainer = trainer_class(
         model=model,
         args=args,
-        train_dataset=_dataset(train, tokenizer, recipe.max_length, recipe.context),
+        train_dataset=_dataset(train, tokenizer, recipe.max_length, recipe.context, soft),
         eval_dataset=_dataset(dev, tokenizer, recipe.max_length, recipe.context),
         data_collator=DataCollatorWithPadding(tokenizer),
         processing_class=tokenizer,
         compute_metrics=_trainer_metrics,
+        **extra,
     )
     result = trainer.train(resume_from_checkpoint=last_complete_checkpoint(work_dir) if resume else None)
     summary = {

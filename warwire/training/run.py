@@ -50,7 +50,7 @@ def _data_record(path: str, examples: list[Example]) -> dict:
     return {"path": path, "sha256": file_sha256(path), "sentences": len(examples)}
 
 
-def _fit(recipe: Recipe, train, dev, staging: Path, work_dir: Path, resume: bool, device: str):
+def _fit(recipe: Recipe, train, dev, staging: Path, work_dir: Path, resume: bool, device: str, teacher):
     """Train the recipe's kind, save its weights into ``staging``; return (classifier, summary)."""
     if recipe.kind == "tfidf":
         from warwire.training.tfidf import fit_tfidf
@@ -61,7 +61,9 @@ def _fit(recipe: Recipe, train, dev, staging: Path, work_dir: Path, resume: bool
     from warwire.modeling.transformer import TransformerClassifier
     from warwire.training.finetune import fine_tune, save_transformer
 
-    tokenizer, model, summary = fine_tune(recipe, train, dev, work_dir, resume, device)
+    soft = teacher.soft_targets(recipe, train) if teacher is not None else None
+    examples = [*train, *teacher.unlabeled] if teacher is not None else train
+    tokenizer, model, summary = fine_tune(recipe, examples, dev, work_dir, resume, device, soft)
     save_transformer(staging, tokenizer, model)
     return TransformerClassifier(tokenizer, model, None, recipe.max_length, device), summary
 
@@ -118,6 +120,7 @@ def train(
     max_train_samples: int | None = None,
     where: str = "recipe",
     device: str = "cpu",
+    teacher=None,
 ) -> TrainResult:
     """Train ``recipe`` and write a self-contained model dir at ``output``.
 
@@ -130,6 +133,8 @@ def train(
         where: how errors name the recipe (its file).
         device: ``cpu`` or ``cuda`` (``warwire.modeling.device.resolve_device``); on
             ``cuda`` the Trainer runs in bf16.
+        teacher: a ``warwire.training.distill.TeacherScores``: distil from a teacher
+            (its soft targets for the train sentences and any unlabeled ones).
 
     Returns:
         Where the model is, the training time and its dev metrics.
@@ -144,12 +149,14 @@ def train(
     train_examples, dev_examples = _load_data(recipe)
     _check_backbone(recipe, where)
     # Only now, with everything valid, may the stale checkpoints of an abandoned run go.
+    if teacher is not None and recipe.kind != "transformer":
+        raise WarwireError(f"{where}: distillation needs a transformer recipe, not {recipe.kind!r}")
     if not resume and work_dir.exists():
         shutil.rmtree(work_dir)
 
     started = time.perf_counter()
     with atomic_dir(output, overwrite=overwrite or resume) as staging:
-        classifier, summary = _fit(recipe, train_examples, dev_examples, staging, work_dir, resume, device)
+        classifier, summary = _fit(recipe, train_examples, dev_examples, staging, work_dir, resume, device, teacher)
         gold = np.array([to_multi_hot(e.labels) for e in dev_examples], dtype=int)
         dev_scores = _score_dev(classifier, recipe, dev_examples)
         thresholds = tune_thresholds(gold, dev_scores)
@@ -166,7 +173,7 @@ def train(
             },
             dev_metrics=dev_metrics,
             versions=package_versions(),
-            training={"seconds": round(seconds, 1), **summary},
+            training={"seconds": round(seconds, 1), **summary, **({"distillation": teacher.record} if teacher else {})},
         )
         info.save(staging)
         (staging / CARD_FILE).write_text(model_card(output.name, info), encoding="utf-8")
