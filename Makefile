@@ -69,11 +69,13 @@ eval/comparison.md: eval/tfidf/metrics.json eval/minilm/metrics.json | $(BIN)/wa
 
 eval: eval/comparison.md $(if $(wildcard data/corpus/stress.jsonl),eval/minilm-stress/metrics.json)
 
-## Prediction speed and memory: transformers pipeline vs warwire torch vs warwire int8 (README "Speed").
+## Prediction speed and memory: pipeline vs torch vs int8; end to end with stages and a profile; Ray (README "Speed").
 ## Uses $(MODEL) (trained first if missing; speed does not depend on how well it is trained).
 bench: $(BIN)/warwire
 	test -d $(MODEL) || $(BIN)/warwire train --config train/minilm.toml --output $(MODEL)
 	$(BIN)/python benchmarks/bench_predict.py $(MODEL)
+	$(BIN)/python benchmarks/bench_end_to_end.py $(MODEL) --profile 25
+	$(BIN)/python benchmarks/bench_ray.py $(MODEL)
 
 clean:
 	rm -rf $(VENV) models/*/ .pytest_cache
