@@ -81,3 +81,21 @@ def test_a_line_without_spaces_is_kept_whole():
     article = "x" * 5000
     spans = segment(article)
     assert "".join(s.text for s in spans) == article
+
+
+def test_the_fast_span_search_gives_pysbds_own_sentences_on_the_corpus():
+    """``_pieces`` skips pysbd's per-sentence regex; on real corpus text it must return exactly
+    what ``pysbd.Segmenter.segment`` returns (the whole corpus was checked once: 5,465 lines)."""
+    import json
+    from pathlib import Path
+
+    from warwire.prediction.segment import _pieces, _segmenter
+
+    corpus = Path(__file__).resolve().parents[2] / "data" / "corpus" / "test.jsonl"
+    rows = [json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines()]
+    articles: dict[str, list[str]] = {}
+    for row in rows:
+        articles.setdefault(row["article_id"], []).append(row["text"])
+    lines = [" ".join(sentences) for sentences in articles.values()]  # whole articles on one line
+    lines += ['He said: "No." Then left.', "  Yes.  Yes.  ", "U.S. troops left at 9 a.m. on Monday. Gen. Ali said so."]
+    assert [_pieces(line) for line in lines] == [_segmenter().segment(line) for line in lines]

@@ -48,8 +48,37 @@ def _segmenter() -> pysbd.Segmenter:
 
 
 def _pieces(line: str) -> list[str]:
-    """Sentence strings of one line, as pysbd cuts them (whitespace may trail)."""
-    return _segmenter().segment(line)
+    """Sentence strings of one line, exactly as ``pysbd.Segmenter.segment`` returns them
+    (whitespace may trail), without its per-sentence regex.
+
+    With ``clean=False``, pysbd finds each sentence back in the text with
+    ``re.finditer(re.escape(sentence) + r"\\s*", text)``: one new pattern per sentence,
+    compiled and thrown away, about a third of segmentation time on news. The same search
+    with ``str.find`` gives the same strings (tested against pysbd on the corpus).
+    """
+    if not line:
+        return []
+    segmenter = _segmenter()
+    return _found_in(segmenter.processor(line).process(), line)
+
+
+def _found_in(sentences: list[str], text: str) -> list[str]:
+    """pysbd's ``sentences_with_char_spans`` as strings: each sentence with the whitespace after
+    it, at its first non-overlapping occurrence that ends after the previous sentence's."""
+    found: list[str] = []
+    prior_end = 0
+    for sentence in sentences:
+        start = 0
+        while (at := text.find(sentence, start)) >= 0:
+            end = at + len(sentence)
+            while end < len(text) and text[end].isspace():  # \s* (str.isspace is re's \s)
+                end += 1
+            if end > prior_end:
+                found.append(text[at:end])
+                prior_end = end
+                break
+            start = end if end > at else at + 1  # finditer resumes after the match
+    return found
 
 
 def _blocks(line: str) -> list[tuple[int, str]]:
