@@ -9,7 +9,7 @@ times and the fastest pass counts:
 - pipeline: ``transformers.pipeline("text-classification", top_k=None,
   function_to_apply="sigmoid")`` on the model dir, fed the sentences in input order
   with ``batch_size`` and ``truncation=True``: what one writes without thinking about speed.
-- torch: warwire's PyTorch path (length-sorted batches per 2048-sentence chunk,
+- torch: warwire's PyTorch path (length-sorted batches per group of about 2,000 sentences,
   inference mode, one thread per available core).
 - onnx: warwire's int8 path (the same, on ONNX Runtime with the int8 export; the
   one-time export is timed separately and not counted).
@@ -42,6 +42,7 @@ REPO = Path(__file__).resolve().parent.parent
 TEST_SPLIT = REPO / "data" / "corpus" / "test.jsonl"
 EXAMPLES = REPO / "examples"
 ARTICLE_SENTENCES = 20  # sentences per generated article in the memory run
+GROUP_SENTENCES = 2048  # about what one group of warwire.prediction.pipeline holds
 
 
 # ---------------------------------------------------------------- the sentences
@@ -118,14 +119,13 @@ def worker(path: str, model_dir: str, sentences_file: str, batch_size: int, scor
 
     else:
         from warwire.modeling.loader import load_classifier
-        from warwire.prediction.pipeline import CHUNK_SENTENCES
-
         classifier = load_classifier(model_dir, backend=path)
         extra["class"] = type(classifier).__name__
 
         def score(texts):
-            # chunk by chunk, as `warwire predict` does (length sorting happens inside a chunk)
-            return np.concatenate([classifier.score(c, batch_size=batch_size) for c in _chunks(texts, CHUNK_SENTENCES)])
+            # about 2,000 sentences at a time, as `warwire predict` scores a group of articles
+            # (length sorting happens inside a group)
+            return np.concatenate([classifier.score(c, batch_size=batch_size) for c in _chunks(texts, GROUP_SENTENCES)])
 
     load_seconds = time.perf_counter() - started
     score(sentences[:batch_size])  # warm-up: first-call allocations and kernel selection
