@@ -22,7 +22,6 @@ app.add_typer(label_app, name="label")
 
 
 DEVICE_HELP = "auto (a CUDA GPU if one is visible, else the CPU), cpu or cuda (PyTorch under bf16 autocast)."
-ENGINES = ("local", "ray")
 BACKEND_HELP = (
     "torch (fp32), onnx (int8 ONNX Runtime, exported once into MODEL_DIR/onnx/) or auto "
     "(onnx if available, else torch). The TF-IDF baseline has one path."
@@ -261,51 +260,26 @@ def predict(
     from contextlib import nullcontext
 
     from warwire.modeling.device import DEFAULT_BATCH, resolve_device
+    from warwire.prediction.engines import open_engine
     from warwire.prediction.inputs import input_paths, iter_articles
     from warwire.prediction.outputs import check_output_path, open_rows
     from warwire.prediction.pipeline import PredictStats
     from warwire.prediction.summary import SUMMARY_COLUMNS, tee_summaries
 
-    if engine not in ENGINES:
-        raise WarwireError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
     paths = input_paths(inputs)
     for target in filter(None, (output, summary)):
         check_output_path(target, paths)
     if output is not None and summary is not None and output.resolve() == summary.resolve():
         raise WarwireError(f"{summary}: --summary must differ from --output")
     device = resolve_device(device)
-    batch_size = batch_size or DEFAULT_BATCH[device]
+    run = open_engine(
+        model_dir, engine, backend, device, batch_size or DEFAULT_BATCH[device], workers, worker_cpus, ray_address,
+        warn=_warn, notify=_note,
+    )  # fmt: skip
     stats = PredictStats()
-    articles = iter_articles(inputs, _warn)
-    if engine == "ray":
-        from warwire.prediction.ray_engine import import_ray, predict_rows_ray
-
-        if device == "cuda" or backend == "torch":
-            raise WarwireError("--engine ray scores with int8 ONNX on CPU workers; drop --device cuda and --backend torch")
-        import_ray()  # a missing extra is reported before any work
-
-        def scored(on_sentences):
-            return predict_rows_ray(
-                model_dir, articles, batch_size, workers, worker_cpus, ray_address, on_sentences, stats, notify=_note
-            )
-    else:
-        from warwire.modeling.batching import available_cores
-        from warwire.modeling.loader import load_classifier
-        from warwire.prediction.pipeline import predict_rows, predict_rows_parallel
-
-        classifier = load_classifier(model_dir, warn=_warn, backend=backend, notify=_note, device=device)
-        processes = workers or available_cores()
-
-        def scored(on_sentences):
-            if classifier.backend == "onnx" and processes > 1:
-                return predict_rows_parallel(
-                    classifier, model_dir, articles, processes, batch_size, on_sentences=on_sentences, stats=stats
-                )
-            return predict_rows(classifier, articles, batch_size=batch_size, on_sentences=on_sentences, stats=stats)
-
     summaries = open_rows(summary, SUMMARY_COLUMNS) if summary is not None else nullcontext()
     with _progress(None, "sent", "predicting") as bar, open_rows(output) as writer, summaries as summary_writer:
-        rows = scored(bar.update)
+        rows = run(iter_articles(inputs, _warn), bar.update, stats)
         if summary_writer is not None:
             rows = tee_summaries(rows, summary_writer.write)
         for row in rows:
