@@ -65,7 +65,7 @@ def segment_group(group: list[Article]) -> Segmented:
 def sentences_of(articles: Iterable[Article]) -> Iterator[tuple[str, int, str]]:
     """(article id, sentence index, text) of every sentence, as ``predict`` cuts them."""
     for article in articles:
-        for index, span in enumerate(segment(article.text)):
+        for _, index, span in segment_group([article]):
             yield article.article_id, index, span.text
 
 
