@@ -229,3 +229,19 @@ def test_cli_evaluate_backends(tmp_path, tiny_model, both):
     assert abs(metrics["onnx"]["macro_f1"] - metrics["torch"]["macro_f1"]) < 0.05
     result = runner.invoke(app, ["evaluate", str(tiny_model), "--data", str(data), "--backend", "gpu"])
     assert result.exit_code == 2 and "unknown backend 'gpu'" in result.output
+
+
+def test_the_torch_free_tokenizer_encodes_as_autotokenizer_does(tiny_model):
+    """The int8 path builds its tokenizer from tokenizer.json with the graph's input names;
+    it must give AutoTokenizer's ids, alone and in (sentence, context) pairs."""
+    from transformers import AutoTokenizer
+
+    from warwire.modeling.onnx_runtime import load_tokenizer
+
+    reference = AutoTokenizer.from_pretrained(tiny_model, local_files_only=True)
+    fast = load_tokenizer(tiny_model, reference.model_input_names)
+    texts = [text for text, _ in TRAIN_ROWS + DEV_ROWS + TEST_ROWS] + ["", "A very long line " * 40]
+    contexts = [""] + texts[:-1]
+    assert dict(fast(texts, truncation=True, max_length=32)) == dict(reference(texts, truncation=True, max_length=32))
+    pairs = {"truncation": "longest_first", "max_length": 32}
+    assert dict(fast(texts, contexts, **pairs)) == dict(reference(texts, contexts, **pairs))

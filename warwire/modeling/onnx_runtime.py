@@ -67,10 +67,23 @@ def cache_key(model_dir: Path) -> dict[str, str]:
     }
 
 
-def load_tokenizer(model_dir: Path):
-    from transformers import AutoTokenizer
+def load_tokenizer(model_dir: Path, input_names: list[str] | None = None):
+    """The model dir's tokenizer for the ONNX graph whose inputs are ``input_names``.
 
+    With a ``tokenizer.json``, the generic fast tokenizer is built from it directly, told
+    which inputs the graph takes: the same Rust tokenizer ``AutoTokenizer`` builds (the
+    same ids for every corpus sentence, alone and in pairs), without the model-config
+    machinery that imports torch, so a worker starts about 2 s sooner.
+    """
     try:
+        if input_names is not None and (model_dir / "tokenizer.json").is_file():
+            from transformers import PreTrainedTokenizerFast
+
+            return PreTrainedTokenizerFast.from_pretrained(
+                model_dir, model_input_names=list(input_names), local_files_only=True
+            )
+        from transformers import AutoTokenizer
+
         return AutoTokenizer.from_pretrained(model_dir, local_files_only=True, trust_remote_code=False)
     except Exception as error:  # a broken tokenizer surfaces as many error types
         raise WarwireError(f"{model_dir}: cannot load tokenizer ({first_line(error)})") from None
@@ -234,7 +247,8 @@ def load_onnx_classifier(
     max_length = int(info.recipe.get("max_length", 128))
     session = None if force_export else _valid_session(path, key)
     if session is not None:
-        return OnnxClassifier(load_tokenizer(model_dir), info, max_length, session=session)
+        tokenizer = load_tokenizer(model_dir, [graph_input.name for graph_input in session.get_inputs()])
+        return OnnxClassifier(tokenizer, info, max_length, session=session)
 
     from warwire.modeling.transformer import TransformerClassifier
 
