@@ -46,22 +46,33 @@ def test_cli_without_ray_exits_2_with_one_line_and_writes_nothing(monkeypatch, t
 
 
 @pytest.mark.local_server
-def test_ray_rows_are_identical_to_the_local_engine(tiny_model):
-    """Two workers on a local cluster, many small groups: same rows, same order, same counts."""
+def test_ray_rows_are_identical_to_the_local_engine(tiny_model, tmp_path):
+    """Two workers on a local cluster, many small groups: same rows, same order, same counts.
+
+    The model dir starts without its int8 export: the driver makes it, once, before the
+    actors copy the dir (else every actor would export it again).
+    """
+    import shutil
+
     ray = pytest.importorskip("ray")
     pytest.importorskip("ray.data")
     from warwire.modeling.loader import load_classifier
+    from warwire.modeling.onnx_runtime import cache_path
     from warwire.prediction.pipeline import PredictStats, predict_rows
     from warwire.prediction.ray_engine import predict_rows_ray
 
+    model = tmp_path / "model"
+    shutil.copytree(tiny_model, model, ignore=shutil.ignore_patterns("onnx"))
     articles = _articles(40)
     local_stats, ray_stats = PredictStats(), PredictStats()
-    local = list(predict_rows(load_classifier(tiny_model, backend="onnx"), articles, group_characters=400, stats=local_stats))
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
-        remote = list(predict_rows_ray(tiny_model, articles, workers=2, cpus_per_worker=1, group_characters=400, stats=ray_stats))
+        remote = list(predict_rows_ray(model, articles, workers=2, cpus_per_worker=1, group_characters=400, stats=ray_stats))
     finally:
         ray.shutdown()
+    exported = cache_path(model).stat().st_mtime_ns
+    local = list(predict_rows(load_classifier(model, backend="onnx"), articles, group_characters=400, stats=local_stats))
+    assert cache_path(model).stat().st_mtime_ns == exported  # the driver's export was valid: not made again
     assert len(local) > 100
     assert json.dumps(remote) == json.dumps(local)
     assert ray_stats == local_stats

@@ -134,7 +134,9 @@ def predict_rows_ray(
     """
     from warwire.modeling.loader import load_classifier
 
-    load_classifier(model_dir, backend="onnx", notify=notify)  # validates the dir, exports if needed
+    # Validates the dir and makes a missing or stale export now: the actors copy the dir, and
+    # without a valid export each of them would export it again.
+    load_classifier(model_dir, backend="onnx", notify=notify).prepare()
     ray = connect(address, notify)
     workers = workers or default_workers(ray, cpus_per_worker)
     stats = stats if stats is not None else PredictStats()
