@@ -9,6 +9,7 @@ scores depend on which sentences share its batch, and batches are formed inside 
 
 from __future__ import annotations
 
+import itertools
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -183,8 +184,7 @@ def _start_worker(model_dir: str, backend: str) -> None:
     _worker_classifier = load_classifier(model_dir, backend=backend)
 
 
-def _score_in_worker(records: list[tuple[str, str, str]], batch_size: int) -> tuple[list[dict], PredictStats]:
-    group = [Article(article_id, text, source) for article_id, text, source in records]
+def _score_in_worker(group: list[Article], batch_size: int) -> tuple[list[dict], PredictStats]:
     return score_group(_worker_classifier, segment_group(group), batch_size)
 
 
@@ -220,7 +220,7 @@ def predict_rows_parallel(
         return
     classifier.prepare()  # the one-time export, after the input proved readable
     if classifier.backend != "onnx":
-        rest = (article for group in _chain_groups(first, second, groups) for article in group)
+        rest = (article for group in itertools.chain([first, second], groups) for article in group)
         yield from predict_rows(classifier, rest, batch_size, group_characters, on_sentences, stats)
         return
 
@@ -236,17 +236,11 @@ def predict_rows_parallel(
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(str(model_dir), "onnx"))
     pending: deque = deque()
     try:
-        for group in _chain_groups(first, second, groups):
-            pending.append(pool.submit(_score_in_worker, [(a.article_id, a.text, a.source) for a in group], batch_size))
+        for group in itertools.chain([first, second], groups):
+            pending.append(pool.submit(_score_in_worker, group, batch_size))
             if len(pending) > 2 * workers:  # bounded: memory stays flat on any input
                 yield from collect(pending.popleft())
         while pending:
             yield from collect(pending.popleft())
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _chain_groups(first, second, rest):
-    yield first
-    yield second
-    yield from rest
