@@ -25,7 +25,6 @@ from warwire.evaluation.reportdir import Evaluation, json_safe
 from warwire.evaluation.slices import all_slices
 from warwire.evaluation.weighted_metrics import all_metrics
 from warwire.labels import LABELS, from_multi_hot, to_multi_hot
-from warwire.modeling.context import contexts_for
 
 DEFAULT_DATA = split_path(DEFAULT_CORPUS_DIR, "test")
 DEFAULT_TOP_ERRORS = 5
@@ -61,12 +60,7 @@ def evaluate(
         raise WarwireError(f"--bootstrap must be at least 1, got {resamples}")
     examples = read_jsonl(data_path)
     gold = np.array([to_multi_hot(e.labels) for e in examples], dtype=int)
-    # The recipe's eval_batch_size where it has one (TF-IDF scores in its own blocks).
-    texts = [e.text for e in examples]
-    options = {"on_batch": on_batch, "contexts": contexts_for(classifier.context, [e.article_id for e in examples], texts)}
-    if "eval_batch_size" in classifier.info.recipe:
-        options["batch_size"] = int(classifier.info.recipe["eval_batch_size"])
-    predicted, scores = classifier.predict(texts, **options)
+    predicted, scores = classifier.predict_examples(examples, on_batch)
     scores = np.asarray(scores, dtype=float)
     thresholds = dict(classifier.info.thresholds)
     metrics = score_metrics(

@@ -14,7 +14,7 @@ from typing import Protocol
 import numpy as np
 
 from warwire.labels import LABELS
-from warwire.modeling.context import context_mode
+from warwire.modeling.context import context_mode, contexts_for
 from warwire.modeling.modeldir import ModelInfo
 
 
@@ -61,3 +61,13 @@ class ThresholdedPredictions:
         """(decisions 0/1, scores), both shaped (len(texts), labels)."""
         scores = self.score(texts, **score_options)
         return apply_thresholds(scores, self.info.thresholds), scores
+
+    def predict_examples(self, examples: Sequence, on_batch: Callable[[int], None] | None = None):
+        """``predict`` on labeled examples (``warwire.corpus.io.Example``: ``text``,
+        ``article_id``): each sentence with the context the model takes, in batches of the
+        recipe's ``eval_batch_size`` where it has one (TF-IDF scores in its own blocks)."""
+        texts = [e.text for e in examples]
+        options = {"on_batch": on_batch, "contexts": contexts_for(self.context, [e.article_id for e in examples], texts)}
+        if "eval_batch_size" in self.info.recipe:
+            options["batch_size"] = int(self.info.recipe["eval_batch_size"])
+        return self.predict(texts, **options)

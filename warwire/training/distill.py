@@ -20,9 +20,8 @@ import numpy as np
 from scipy.special import expit, logit
 
 from warwire.config import TransformerRecipe
-from warwire.corpus.io import Example, file_sha256, read_jsonl
+from warwire.corpus.io import Example, file_sha256
 from warwire.errors import WarwireError
-from warwire.modeling.context import contexts_for
 from warwire.modeling.modeldir import INFO_FILE
 
 # Probabilities are clipped before the logit so a teacher's 0.0 or 1.0 stays finite.
@@ -58,12 +57,6 @@ def unlabeled_examples(sentences: Sequence[tuple[str, int, str]]) -> list[Exampl
     return [Example(f"unlabeled-{a}-s{i}", f"unlabeled-{a}", text, []) for a, i, text in sentences]
 
 
-def _score(teacher, examples: Sequence[Example], on_batch) -> np.ndarray:
-    texts = [e.text for e in examples]
-    contexts = contexts_for(teacher.context, [e.article_id for e in examples], texts)
-    return teacher.score(texts, batch_size=64, on_batch=on_batch, contexts=contexts)
-
-
 def score_with_teacher(
     teacher_dir: Path,
     recipe: TransformerRecipe,
@@ -80,15 +73,13 @@ def score_with_teacher(
     ``on_batch`` gets the number of sentences scored after each batch (progress bars).
     """
     from warwire.modeling.loader import load_classifier
+    from warwire.training.run import train_examples
 
     warn = warn or (lambda message: None)
     teacher = load_classifier(teacher_dir, warn=warn, backend=backend, device=device)
-    train = read_jsonl(recipe.train_file)
-    if recipe.max_train_samples > 0:
-        train = train[: recipe.max_train_samples]
     unlabeled = list(unlabeled)
-    train_probabilities = _score(teacher, train, on_batch)
-    unlabeled_probabilities = _score(teacher, unlabeled, on_batch) if unlabeled else None
+    _, train_probabilities = teacher.predict_examples(train_examples(recipe), on_batch)
+    unlabeled_probabilities = teacher.predict_examples(unlabeled, on_batch)[1] if unlabeled else None
     digest = hashlib.sha256("\n".join(e.text for e in unlabeled).encode("utf-8")).hexdigest()
     record = {
         "teacher": str(teacher_dir),

@@ -38,12 +38,14 @@ def work_dir_for(output: Path) -> Path:
     return output.parent / f".{output.name}.checkpoints"
 
 
-def _load_data(recipe: Recipe) -> tuple[list[Example], list[Example]]:
+def train_examples(recipe: Recipe) -> list[Example]:
+    """The recipe's train sentences, cut to ``max_train_samples`` where it sets one."""
     train = read_jsonl(recipe.train_file)
-    dev = read_jsonl(recipe.dev_file)
-    if recipe.max_train_samples > 0:
-        train = train[: recipe.max_train_samples]
-    return train, dev
+    return train[: recipe.max_train_samples] if recipe.max_train_samples > 0 else train
+
+
+def _load_data(recipe: Recipe) -> tuple[list[Example], list[Example]]:
+    return train_examples(recipe), read_jsonl(recipe.dev_file)
 
 
 def _data_record(path: str, examples: list[Example]) -> dict:
