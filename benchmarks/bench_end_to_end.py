@@ -61,6 +61,17 @@ def write_input(path: Path, sentences: int) -> tuple[int, int]:
     return written, count
 
 
+def prepared_run(model_dir: Path, sentences: int, prefix: str) -> tuple[Path, Path, int, int, list[str]]:
+    """A work dir with the benchmark input, its int8 export made: (work dir, input, articles,
+    corpus sentences, the ``warwire predict`` command on that input)."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    big = work / "big.jsonl"
+    articles, count = write_input(big, sentences)
+    subprocess.run([sys.executable, "-m", "warwire.cli", "export", str(model_dir)], check=True, capture_output=True)
+    predict = [sys.executable, "-m", "warwire.cli", "predict", str(model_dir), str(big), "--backend", "onnx"]
+    return work, big, articles, count, predict
+
+
 def timed_process(args: list[str]) -> float:
     started = time.perf_counter()
     subprocess.run(
@@ -170,11 +181,7 @@ def main() -> None:
     parser.add_argument("--skip-pipeline", action="store_true")
     args = parser.parse_args()
 
-    work = Path(tempfile.mkdtemp(prefix="warwire-e2e-"))
-    big = work / "big.jsonl"
-    articles, sentences = write_input(big, args.sentences)
-    warwire = [sys.executable, "-m", "warwire.cli", "predict", str(args.model_dir), str(big), "--backend", "onnx"]
-    subprocess.run([sys.executable, "-m", "warwire.cli", "export", str(args.model_dir)], check=True, capture_output=True)
+    work, big, articles, sentences, warwire = prepared_run(args.model_dir, args.sentences, "warwire-e2e-")
     print(f"input: {articles} articles, {sentences} sentences (corpus dev/test/stress), {big.stat().st_size / 2**20:.1f} MiB")
 
     seconds = min(timed_process([*warwire, "--output", str(work / "out.jsonl")]) for _ in range(2))

@@ -11,23 +11,11 @@ process per core), Ray with 1 worker of 2 CPUs, Ray with 2 workers of 1 CPU.
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_end_to_end import write_input  # noqa: E402
-
-
-def run(args: list[str]) -> float:
-    started = time.perf_counter()
-    subprocess.run(
-        args, check=True, env={**os.environ, "HF_HUB_OFFLINE": "1"}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    return time.perf_counter() - started
+from bench_end_to_end import prepared_run, timed_process  # noqa: E402
 
 
 def main() -> None:
@@ -35,11 +23,7 @@ def main() -> None:
     parser.add_argument("model_dir", type=Path)
     parser.add_argument("--sentences", type=int, default=5500)
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="warwire-ray-"))
-    big = work / "big.jsonl"
-    articles, sentences = write_input(big, args.sentences)
-    predict = [sys.executable, "-m", "warwire.cli", "predict", str(args.model_dir), str(big), "--backend", "onnx"]
-    subprocess.run([sys.executable, "-m", "warwire.cli", "export", str(args.model_dir)], check=True, capture_output=True)
+    work, _, articles, sentences, predict = prepared_run(args.model_dir, args.sentences, "warwire-ray-")
     print(f"input: {articles} articles, {sentences} sentences; whole processes, start-up included")
     runs = {
         "local engine (one process per core)": [],
@@ -49,7 +33,7 @@ def main() -> None:
     reference = None
     for number, (name, extra) in enumerate(runs.items()):
         out = work / f"run-{number}.jsonl"
-        seconds = run([*predict, *extra, "--output", str(out)])
+        seconds = timed_process([*predict, *extra, "--output", str(out)])
         rows = out.read_bytes()
         reference = reference or rows
         same = "identical rows" if rows == reference else "ROWS DIFFER from the local engine"
