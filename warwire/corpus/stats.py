@@ -19,7 +19,8 @@ def _by_key(splits: dict[str, list[Example]], key: str) -> list[str]:
     for split, examples in splits.items():
         for article in {e.article_id: e for e in examples}.values():
             counts[split][article.meta.get(key, "?")] += 1
-    values = sorted(set().union(*counts.values()), key=lambda v: -sum(c[v] for c in counts.values()))
+    # Most articles first; ties by name, so the card does not reshuffle when the set does.
+    values = sorted(set().union(*counts.values()), key=lambda v: (-sum(c[v] for c in counts.values()), v))
     rows = [[v, *(counts[s][v] for s in splits), sum(counts[s][v] for s in splits)] for v in values]
     return table([key, *splits, "all"], rows)
 
