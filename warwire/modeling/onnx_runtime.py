@@ -70,18 +70,19 @@ def cache_key(model_dir: Path) -> dict[str, str]:
 def load_tokenizer(model_dir: Path, input_names: list[str] | None = None):
     """The model dir's tokenizer for the ONNX graph whose inputs are ``input_names``.
 
-    With a ``tokenizer.json``, the generic fast tokenizer is built from it directly, told
-    which inputs the graph takes: the same Rust tokenizer ``AutoTokenizer`` builds (the
-    same ids for every corpus sentence, alone and in pairs), without the model-config
-    machinery that imports torch, so a worker starts about 2 s sooner.
+    With a ``tokenizer.json``, the Rust tokenizer is read from it directly
+    (``warwire.modeling.rust_tokenizer``), told which inputs the graph takes: the same
+    tokenizer ``AutoTokenizer`` builds (the same ids for every corpus sentence, alone and
+    in pairs), without importing transformers or torch, so a worker starts about 1.5 s
+    sooner. Otherwise, ``AutoTokenizer``.
     """
     try:
-        if input_names is not None and (model_dir / "tokenizer.json").is_file():
-            from transformers import PreTrainedTokenizerFast
+        if input_names is not None:
+            from warwire.modeling.rust_tokenizer import RustTokenizer
 
-            return PreTrainedTokenizerFast.from_pretrained(
-                model_dir, model_input_names=list(input_names), local_files_only=True
-            )
+            tokenizer = RustTokenizer.from_dir(model_dir, input_names)
+            if tokenizer is not None:
+                return tokenizer
         from transformers import AutoTokenizer
 
         return AutoTokenizer.from_pretrained(model_dir, local_files_only=True, trust_remote_code=False)
