@@ -190,9 +190,7 @@ def main() -> None:
     print(f"warwire predict --backend onnx, whole process: {seconds:.1f} s, {rows} rows, {speed:.0f} sentences/s (best of 2)")
     for prefetch in (True, False):
         seconds = in_process(args.model_dir, big, prefetch)
-        print(
-            f"  predict_rows in one process, reader thread {'on' if prefetch else 'off'}: {sentences / seconds:.0f} sentences/s"
-        )
+        print(f"  predict_rows in one process, reader thread {'on' if prefetch else 'off'}: {rows / seconds:.0f} sentences/s")
 
     times = stages(args.model_dir, big)
     counted = times.pop("_sentences")
