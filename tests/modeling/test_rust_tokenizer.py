@@ -62,24 +62,28 @@ def test_the_cached_int8_path_imports_neither_transformers_nor_torch(tiny_model)
 
 
 def test_the_packaged_minilm_tokenizer_matches_autotokenizer_on_corpus_sentences():
-    """The int8 path's tokenizer against transformers' on real text: the test split's
-    sentences alone and as (previous sentence, sentence) pairs, cut and padded."""
+    """The int8 path's tokenizer against transformers' on real text, through the one
+    tokenizing call (``encode``): the test split's sentences alone and with their previous
+    sentence as context (the ``context = "previous"`` pairs), cut and padded."""
     from pathlib import Path
 
     from transformers import AutoTokenizer
 
+    from warwire.corpus.io import read_jsonl
+    from warwire.modeling.batching import encode
+    from warwire.modeling.context import previous_sentences
     from warwire.training.backbones import packaged_minilm
 
     backbone = Path(packaged_minilm())
     names = ["input_ids", "token_type_ids", "attention_mask"]
     ours, theirs = RustTokenizer.from_dir(backbone, names), AutoTokenizer.from_pretrained(backbone)
-    rows = Path(__file__).parents[2] / "data" / "corpus" / "test.jsonl"
-    texts = [json.loads(line)["text"] for line in rows.read_text(encoding="utf-8").splitlines()]
+    examples = read_jsonl(Path(__file__).resolve().parents[2] / "data" / "corpus" / "test.jsonl")
+    texts = [e.text for e in examples]
+    previous = previous_sentences([e.article_id for e in examples], texts)
     for start in range(0, len(texts), 64):
-        batch = texts[start : start + 64]
-        previous = [texts[max(i - 1, 0)] for i in range(start, start + len(batch))]
-        for pairs in (None, previous):
-            mine = ours.pad(dict(ours(batch, pairs, truncation=True, max_length=48)))
-            reference = theirs(batch, pairs, truncation=True, max_length=48, padding=True, return_tensors="np")
+        batch = slice(start, start + 64)
+        for contexts in (None, previous[batch]):
+            mine = ours.pad(dict(encode(ours, texts[batch], contexts, 48)))
+            reference = theirs.pad(encode(theirs, texts[batch], contexts, 48), return_tensors="np")
             for name in names:
-                assert mine[name].tolist() == reference[name].tolist(), (name, start, pairs is not None)
+                assert mine[name].tolist() == reference[name].tolist(), (name, start, contexts is not None)
