@@ -83,3 +83,16 @@ def test_data_check_prints_counts(corpus_dir):
     result = invoke("data", "check", corpus_dir)
     assert result.exit_code == 0, result.output
     assert "train" in result.output and "denial" in result.output and "ok: no problems" in result.output
+
+
+def test_data_check_reads_the_unlabeled_articles_beside_the_corpus(corpus_dir):
+    unlabeled = corpus_dir.parent / "unlabeled"
+    unlabeled.mkdir()
+    (unlabeled / "u-001.txt").write_text("Port hit\nOfficials spoke. A missile hit the port, the army said.\n", encoding="utf-8")
+    result = invoke("data", "check", corpus_dir)
+    assert result.exit_code == 2
+    assert "problem: test sentence 'te-0'" in result.output and "1 problem(s) found" in result.output
+    other = corpus_dir.parent / "elsewhere.txt"
+    other.write_text("Nothing here repeats a corpus sentence at all.\n", encoding="utf-8")
+    result = invoke("data", "check", corpus_dir, "--unlabeled", other)
+    assert result.exit_code == 0, result.output

@@ -334,11 +334,27 @@ def export(
 @user_errors
 def data_check(
     corpus_dir: Annotated[Path, typer.Argument(help="Directory with train/dev/test.jsonl.")] = Path("data/corpus"),
+    unlabeled: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Unlabeled articles for `warwire distill` (any `predict` input; repeatable) in which no test or "
+            "stress sentence may repeat [default: data/unlabeled beside the corpus dir, if there is one]."
+        ),
+    ] = None,
 ):
     """Validate the corpus and print counts per split and label."""
     from warwire.corpus.check import check_corpus, format_counts
 
-    report = check_corpus(corpus_dir)
+    if unlabeled is None:
+        beside = corpus_dir.parent / "unlabeled"
+        unlabeled = [str(beside)] if beside.is_dir() else []
+    unlabeled_texts = []
+    if unlabeled:
+        from warwire.prediction.inputs import iter_articles
+        from warwire.prediction.pipeline import sentences_of
+
+        unlabeled_texts = [text for _, _, text in sentences_of(iter_articles(unlabeled, _warn))]
+    report = check_corpus(corpus_dir, unlabeled_texts)
     typer.echo(format_counts(report.counts))
     for problem in report.problems + [f"near-duplicate across splits: {n}" for n in report.near_duplicates]:
         typer.echo(f"problem: {problem}", err=True)

@@ -101,3 +101,16 @@ def test_count_labels_counts_none():
 
     counts = count_labels([Example("1", "a", "x", []), Example("2", "a", "y", ["denial"])])
     assert counts["none"] == 1 and counts["denial"] == 1 and counts["articles"] == 1
+
+
+def test_held_out_sentences_must_not_repeat_in_unlabeled_articles(corpus_dir):
+    unlabeled = [
+        "a missile hit the port -- the army said",  # a test sentence, other punctuation
+        "Share this article",  # furniture: too short to count
+        "The militia denied the attack on the market.",  # not the same sentence
+    ]
+    report = check_corpus(corpus_dir, unlabeled)
+    assert report.problems == [
+        "test sentence 'te-0' ('A missile hit the port, the army said.') repeats in the unlabeled articles"
+    ]
+    assert check_corpus(corpus_dir).problems == []

@@ -1,5 +1,6 @@
 """Checks of a built corpus (``warwire data check``): duplicate ids, articles or
-sentences in two splits, test sentences that near-duplicate train/dev ones, counts."""
+sentences in two splits, test sentences that near-duplicate train/dev ones, held-out
+sentences repeated in the unlabeled articles distillation trains on, counts."""
 
 from __future__ import annotations
 
@@ -14,6 +15,10 @@ from warwire.labels import LABELS
 
 # Test sentences this similar (TF-IDF cosine) to a train/dev sentence count as leaked.
 NEAR_DUPLICATE_COSINE = 0.9
+# Held-out sentences at least this long (normalized) must not repeat in the unlabeled
+# articles; shorter lines are page furniture ("Summary", "13:48 GMT") that any two
+# articles of a register share without leaking anything.
+UNLABELED_REPEAT_MIN_CHARS = 25
 
 
 def normalize(text: str) -> str:
@@ -80,6 +85,23 @@ def near_duplicates(held_out: list[Example], seen: list[Example], threshold: flo
     ]
 
 
+def repeated_in_unlabeled(
+    splits: dict[str, list[Example]], unlabeled_texts: list[str], min_chars: int = UNLABELED_REPEAT_MIN_CHARS
+) -> list[str]:
+    """Test and stress sentences that reappear, word for word, among the unlabeled ones.
+
+    A student distilled on the unlabeled articles reads their text, so a held-out
+    sentence there would be seen in training (with the teacher's labels).
+    """
+    unlabeled = {normalize(text) for text in unlabeled_texts}
+    return [
+        f"{split} sentence {example.id!r} ({example.text[:60]!r}) repeats in the unlabeled articles"
+        for split in ("test", *OPTIONAL_SPLITS)
+        for example in splits.get(split, [])
+        if len(key := normalize(example.text)) >= min_chars and key in unlabeled
+    ]
+
+
 def count_labels(examples: list[Example]) -> dict[str, int]:
     counts = Counter(label for e in examples for label in e.labels)
     result = {
@@ -97,18 +119,20 @@ def read_splits(corpus_dir: Path | str) -> dict[str, list[Example]]:
     return {split: read_jsonl(split_path(corpus_dir, split)) for split in names}
 
 
-def check_corpus(corpus_dir: Path | str) -> CheckReport:
+def check_corpus(corpus_dir: Path | str, unlabeled_texts: list[str] = ()) -> CheckReport:
     """Validate the corpus in ``corpus_dir`` (train/dev/test JSONL).
 
     Malformed files raise WarwireError at the first bad line; cross-file problems
     (duplicate ids, an article or a sentence in two splits, test sentences that
-    near-duplicate train/dev ones) are collected in the report.
+    near-duplicate train/dev ones, held-out sentences among ``unlabeled_texts``, the
+    sentences of unlabeled articles) are collected in the report.
     """
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
         raise WarwireError(f"{corpus_dir}: no such corpus directory")
     splits = read_splits(corpus_dir)
     problems = _duplicate_ids(splits) + _articles_in_two_splits(splits) + _texts_in_two_splits(splits)
+    problems += repeated_in_unlabeled(splits, list(unlabeled_texts))
     seen = splits["train"] + splits["dev"]
     leaks = [
         leak for held_out in ("test", *OPTIONAL_SPLITS) if held_out in splits for leak in near_duplicates(splits[held_out], seen)
