@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,7 +87,7 @@ def near_duplicates(held_out: list[Example], seen: list[Example], threshold: flo
 
 
 def repeated_in_unlabeled(
-    splits: dict[str, list[Example]], unlabeled_texts: list[str], min_chars: int = UNLABELED_REPEAT_MIN_CHARS
+    splits: dict[str, list[Example]], unlabeled_texts: Iterable[str], min_chars: int = UNLABELED_REPEAT_MIN_CHARS
 ) -> list[str]:
     """Test and stress sentences that reappear, word for word, among the unlabeled ones.
 
@@ -119,7 +120,7 @@ def read_splits(corpus_dir: Path | str) -> dict[str, list[Example]]:
     return {split: read_jsonl(split_path(corpus_dir, split)) for split in names}
 
 
-def check_corpus(corpus_dir: Path | str, unlabeled_texts: list[str] = ()) -> CheckReport:
+def check_corpus(corpus_dir: Path | str, unlabeled_texts: Sequence[str] = ()) -> CheckReport:
     """Validate the corpus in ``corpus_dir`` (train/dev/test JSONL).
 
     Malformed files raise WarwireError at the first bad line; cross-file problems
@@ -132,7 +133,7 @@ def check_corpus(corpus_dir: Path | str, unlabeled_texts: list[str] = ()) -> Che
         raise WarwireError(f"{corpus_dir}: no such corpus directory")
     splits = read_splits(corpus_dir)
     problems = _duplicate_ids(splits) + _articles_in_two_splits(splits) + _texts_in_two_splits(splits)
-    problems += repeated_in_unlabeled(splits, list(unlabeled_texts))
+    problems += repeated_in_unlabeled(splits, unlabeled_texts)
     seen = splits["train"] + splits["dev"]
     leaks = [
         leak for held_out in ("test", *OPTIONAL_SPLITS) if held_out in splits for leak in near_duplicates(splits[held_out], seen)
