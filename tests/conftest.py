@@ -42,6 +42,7 @@ def no_network(request, monkeypatch):
         monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
         monkeypatch.setattr(socket.socket, "connect_ex", _guarded_connect)
 
+
 # (text, labels): enough signal per label for a tiny model to learn something.
 TRAIN_ROWS = [
     ("Two drones hit an oil depot overnight, the governor said.", ["attack_report", "official_claim"]),

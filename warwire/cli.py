@@ -139,9 +139,7 @@ def distill(
         if not sentences:
             raise WarwireError(f"{', '.join(unlabeled)}: no sentences in the unlabeled input")
     with _progress(None, "sent", "teacher scoring") as bar:
-        scores = score_with_teacher(
-            teacher, recipe, sentences, unlabeled or (), warn=_warn, on_batch=bar.update, device=device
-        )
+        scores = score_with_teacher(teacher, recipe, sentences, unlabeled or (), warn=_warn, on_batch=bar.update, device=device)
     result = run_training(recipe, output, overwrite=overwrite, where=str(config), device=device, teacher=scores)
     typer.echo(
         f"distilled {recipe.backbone} from {teacher} in {result.seconds:.0f} s "

@@ -9,7 +9,6 @@ class WarwireError(Exception):
     """
 
 
-
 def first_line(error: BaseException) -> str:
     """The first line of an exception's message, or its type name when it has none.
 

@@ -82,13 +82,15 @@ def test_weighted_calibration_error_equals_point_ece_pooled_and_per_label():
 
 
 def test_cooccurrence_by_hand():
-    gold = np.array([
-        [1, 1, 0, 0],  # attack + claim, predicted attack only
-        [0, 0, 1, 0],  # denial, predicted claim + denial
-        [0, 0, 0, 0],  # none, predicted casualty
-        [0, 0, 0, 0],  # none, predicted none
-        [0, 0, 0, 1],  # casualty, predicted none
-    ])
+    gold = np.array(
+        [
+            [1, 1, 0, 0],  # attack + claim, predicted attack only
+            [0, 0, 1, 0],  # denial, predicted claim + denial
+            [0, 0, 0, 0],  # none, predicted casualty
+            [0, 0, 0, 0],  # none, predicted none
+            [0, 0, 0, 1],  # casualty, predicted none
+        ]
+    )
     predicted = np.array([[1, 0, 0, 0], [0, 1, 1, 0], [0, 0, 0, 1], [0, 0, 0, 0], [0, 0, 0, 0]])
     table = cooccurrence(gold, predicted)
     assert table["labels"] == [*LABELS, "none"]

@@ -77,9 +77,7 @@ def test_compare_cli_writes_and_prints_the_side_by_side_table(tmp_path, reports)
     for name in ("weak", "strong"):
         metrics = json.loads((reports[name] / "metrics.json").read_text())
         assert comparison["metrics"]["macro_f1"]["values"][name] == pytest.approx(metrics["macro_f1"])
-        assert comparison["metrics"]["per_label.denial.f1"]["values"][name] == pytest.approx(
-            metrics["per_label"]["denial"]["f1"]
-        )
+        assert comparison["metrics"]["per_label.denial.f1"]["values"][name] == pytest.approx(metrics["per_label"]["denial"]["f1"])
         assert comparison["metrics"]["per_label.denial.average_precision"]["values"][name] == pytest.approx(
             metrics["per_label"]["denial"]["average_precision"], abs=1e-5
         )

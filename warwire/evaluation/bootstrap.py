@@ -135,9 +135,7 @@ def percentile_interval(samples: np.ndarray, level: float = CONFIDENCE_LEVEL) ->
     return [float(low), float(high)]
 
 
-def paired_difference(
-    reference: np.ndarray, candidate: np.ndarray, level: float = CONFIDENCE_LEVEL
-) -> dict:
+def paired_difference(reference: np.ndarray, candidate: np.ndarray, level: float = CONFIDENCE_LEVEL) -> dict:
     """Interval and two-sided p-value of ``candidate - reference`` over paired resamples.
 
     Args:

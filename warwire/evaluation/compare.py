@@ -63,7 +63,9 @@ def _leaf(tree: dict, path: tuple[str, ...]):
 
 
 def compare(
-    report_dirs: Sequence[Path | str], resamples: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED,
+    report_dirs: Sequence[Path | str],
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = DEFAULT_SEED,
     level: float = CONFIDENCE_LEVEL,
 ) -> dict:
     """Compare evaluations: values, deltas against the first, paired bootstrap of each delta.
@@ -105,19 +107,22 @@ def compare(
         }
         rows[".".join(path)] = {"name": title, "values": dict(zip(names, values)), "deltas": deltas}
     first = reports[0].metrics
-    return json_safe({
-        "reference": names[0],
-        "reports": [
-            {"name": n, "path": str(r.path), "model": r.metrics.get("model", {}).get("path")}
-            for n, r in zip(names, reports)
-        ],
-        "data": {
-            "path": first["data"].get("path"), "sha256": first["data"]["sha256"],
-            "sentences": len(article_ids), "articles": len(set(article_ids)),
-        },
-        "bootstrap": {"resamples": resamples, "seed": seed, "level": level, "unit": "article", "paired": True},
-        "metrics": rows,
-    })
+    return json_safe(
+        {
+            "reference": names[0],
+            "reports": [
+                {"name": n, "path": str(r.path), "model": r.metrics.get("model", {}).get("path")} for n, r in zip(names, reports)
+            ],
+            "data": {
+                "path": first["data"].get("path"),
+                "sha256": first["data"]["sha256"],
+                "sentences": len(article_ids),
+                "articles": len(set(article_ids)),
+            },
+            "bootstrap": {"resamples": resamples, "seed": seed, "level": level, "unit": "article", "paired": True},
+            "metrics": rows,
+        }
+    )
 
 
 def _delta_cell(delta: dict) -> str:
@@ -168,7 +173,7 @@ def comparison_markdown(comparison: dict) -> str:
         f"(sha256 `{data['sha256'][:12]}…`), the same for every evaluation.",
         f"- **Test**: paired bootstrap over articles ({boot['resamples']} resamples, seed {boot['seed']}): "
         "each resample draws articles with replacement and scores every model on the same draw. "
-        "p is the two-sided bootstrap p-value of \"no difference\".",
+        'p is the two-sided bootstrap p-value of "no difference".',
         "",
         "## Macro-F1 difference",
         "",
@@ -191,8 +196,11 @@ def default_output(report_dirs: Sequence[Path | str]) -> Path:
 def write_comparison(comparison: dict, output_dir: Path | str) -> Path:
     """Write comparison.md and comparison.json atomically; return the .md path."""
     output_dir = Path(output_dir)
-    atomic_files(output_dir, {
-        "comparison.json": (json.dumps(comparison, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode(),
-        "comparison.md": comparison_markdown(comparison).encode(),
-    })
+    atomic_files(
+        output_dir,
+        {
+            "comparison.json": (json.dumps(comparison, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode(),
+            "comparison.md": comparison_markdown(comparison).encode(),
+        },
+    )
     return output_dir / "comparison.md"

@@ -64,8 +64,15 @@ def evaluate(
     scores = np.asarray(scores, dtype=float)
     thresholds = dict(classifier.info.thresholds)
     metrics = score_metrics(
-        examples, gold, scores, predicted, thresholds,
-        resamples=resamples, seed=seed, slice_by=slice_by, top_errors=top_errors,
+        examples,
+        gold,
+        scores,
+        predicted,
+        thresholds,
+        resamples=resamples,
+        seed=seed,
+        slice_by=slice_by,
+        top_errors=top_errors,
     )
     metrics["data"] = {"path": str(data_path), "sha256": file_sha256(data_path)}
     metrics["model"] = {
@@ -178,7 +185,11 @@ def score_metrics(
     samples = bootstrap(lambda weights: all_metrics(gold, predicted, scores, weights), article_ids, resamples, seed)
     metrics = with_intervals(point, samples, level)
     metrics["bootstrap"] = {
-        "resamples": resamples, "seed": seed, "level": level, "unit": "article", "method": "percentile",
+        "resamples": resamples,
+        "seed": seed,
+        "level": level,
+        "unit": "article",
+        "method": "percentile",
         "min_articles": MIN_ARTICLES,
     }
     metrics["thresholds"] = {label: float(thresholds[label]) for label in LABELS}
@@ -194,5 +205,3 @@ def score_metrics(
     if figures is not None:
         metrics["figures"] = figures
     return json_safe(metrics)
-
-

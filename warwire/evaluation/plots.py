@@ -61,7 +61,11 @@ def pr_curves_png(gold: np.ndarray, scores: np.ndarray, metrics: dict) -> bytes:
             precision, recall, _ = precision_recall_curve(gold[:, i], scores[:, i])
             axis.step(recall, precision, where="post", color="C0", linewidth=1.5)
             axis.plot(
-                m["recall"], m["precision"], "o", color="C3", markersize=7,
+                m["recall"],
+                m["precision"],
+                "o",
+                color="C3",
+                markersize=7,
                 label=f"threshold {m['threshold']:.2f}: P {m['precision']:.2f}, R {m['recall']:.2f}",
             )
             axis.legend(loc="lower left", fontsize=8)
@@ -97,9 +101,7 @@ def reliability_png(metrics: dict) -> bytes:
         PNG bytes: the diagram (pooled over labels, and per label) above a histogram
         of how many predictions fall in each bin.
     """
-    figure, (top, bottom) = plt.subplots(
-        2, 1, figsize=(7, 8), sharex=True, gridspec_kw={"height_ratios": [3, 1]}
-    )
+    figure, (top, bottom) = plt.subplots(2, 1, figsize=(7, 8), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
     top.plot([0, 1], [0, 1], "--", color="0.5", linewidth=1, label="perfectly calibrated")
     calibration = metrics["calibration"]
     for i, label in enumerate(LABELS):

@@ -45,11 +45,18 @@ def headline_table(metrics: dict) -> str:
     rows = []
     for label in LABELS:
         m = metrics["per_label"][label]
-        rows.append([
-            label, fmt(m.get("threshold"), 2), fmt_ci(m["precision"], m.get("precision_ci")),
-            fmt_ci(m["recall"], m.get("recall_ci")), fmt_ci(m["f1"], m.get("f1_ci")), m["support"],
-            fmt_ci(m.get("average_precision"), m.get("average_precision_ci")), fmt(m.get("ece")),
-        ])
+        rows.append(
+            [
+                label,
+                fmt(m.get("threshold"), 2),
+                fmt_ci(m["precision"], m.get("precision_ci")),
+                fmt_ci(m["recall"], m.get("recall_ci")),
+                fmt_ci(m["f1"], m.get("f1_ci")),
+                m["support"],
+                fmt_ci(m.get("average_precision"), m.get("average_precision_ci")),
+                fmt(m.get("ece")),
+            ]
+        )
     rows.append(["**macro**", "", "", "", f"**{fmt_ci(metrics['macro_f1'], metrics.get('macro_f1_ci'))}**", "", "", ""])
     rows.append(["micro", "", "", "", fmt_ci(metrics["micro_f1"], metrics.get("micro_f1_ci")), "", "", ""])
     header = ["label", "threshold", "precision", "recall", "F1", "support", "AP", "ECE"]
@@ -69,12 +76,16 @@ def _intro(metrics: dict, model_dir: str) -> list[str]:
     data, boot = metrics["data"], metrics["bootstrap"]
     kind = ", ".join(filter(None, (metrics.get("model", {}).get(key) for key in ("kind", "backend"))))
     if metrics["articles"] < boot["min_articles"]:
-        intervals = (f"- **Intervals**: none: {metrics['articles']} article(s), and an article-level "
-                     f"bootstrap needs at least {boot['min_articles']}.")
+        intervals = (
+            f"- **Intervals**: none: {metrics['articles']} article(s), and an article-level "
+            f"bootstrap needs at least {boot['min_articles']}."
+        )
     else:
-        intervals = (f"- **Intervals**: {round(boot['level'] * 100)}% percentile bootstrap over **articles** "
-                     f"({boot['resamples']} resamples, seed {boot['seed']}): the sentences of one article are "
-                     "drawn together, because they are not independent.")
+        intervals = (
+            f"- **Intervals**: {round(boot['level'] * 100)}% percentile bootstrap over **articles** "
+            f"({boot['resamples']} resamples, seed {boot['seed']}): the sentences of one article are "
+            "drawn together, because they are not independent."
+        )
     return [
         f"# Evaluation of `{model_dir}`",
         "",
@@ -111,9 +122,13 @@ def _cooccurrence(cooccurrence: dict) -> list[str]:
 
     return [
         "Sentences carrying the row's gold label and the column's predicted label "
-        "(`none`: no label at all); the diagonal holds the true positives.", "", *counts_table("counts"), "",
+        "(`none`: no label at all); the diagonal holds the true positives.",
+        "",
+        *counts_table("counts"),
+        "",
         "Confusions only: the column's label predicted on sentences of the row's gold label "
-        "*without* being gold (column `none`: nothing predicted for a labeled sentence).", "",
+        "*without* being gold (column `none`: nothing predicted for a labeled sentence).",
+        "",
         *counts_table("confusions"),
     ]
 
@@ -121,16 +136,23 @@ def _cooccurrence(cooccurrence: dict) -> list[str]:
 def _slices(slices: dict, min_articles: int) -> list[str]:
     if not slices:
         return ["No metadata key with repeated values to slice by (use `--slice-by KEY`)."]
-    rows = [f"Each slice has its own article-level interval (none below {min_articles} articles: "
-            "read those figures as anecdotes). A label with neither gold nor predicted sentences in a "
-            "slice has no F1 (–) and is left out of its macro-F1; (n) is the label's gold sentences. "
-            "Weakest slice first."]
+    rows = [
+        f"Each slice has its own article-level interval (none below {min_articles} articles: "
+        "read those figures as anecdotes). A label with neither gold nor predicted sentences in a "
+        "slice has no F1 (–) and is left out of its macro-F1; (n) is the label's gold sentences. "
+        "Weakest slice first."
+    ]
     label_columns = [f"{label} F1 (n)" for label in LABELS]
     for key, values in slices.items():
         weakest_first = sorted(values.items(), key=lambda kv: (kv[1]["macro_f1"] is None, kv[1]["macro_f1"] or 0.0, kv[0]))
         body = [
-            [value, m["articles"], m["sentences"], fmt_ci(m["macro_f1"], m["macro_f1_ci"]),
-             *(f"{fmt(m['per_label'][label]['f1'])} ({m['per_label'][label]['support']})" for label in LABELS)]
+            [
+                value,
+                m["articles"],
+                m["sentences"],
+                fmt_ci(m["macro_f1"], m["macro_f1_ci"]),
+                *(f"{fmt(m['per_label'][label]['f1'])} ({m['per_label'][label]['support']})" for label in LABELS),
+            ]
             for value, m in weakest_first
         ]
         header = [key, "articles", "sentences", "macro-F1 [95% CI]", *label_columns]
@@ -142,21 +164,38 @@ def _error_table(rows_in: list[dict]) -> list[str]:
     if not rows_in:
         return ["None."]
     rows = [
-        [f"{e['score']:.3f}", e["text"], e["article_id"], label_names(e["gold"]), label_names(e["predicted"]),
-         " · ".join(f"{e['scores'][label]:.2f}" for label in LABELS)]
+        [
+            f"{e['score']:.3f}",
+            e["text"],
+            e["article_id"],
+            label_names(e["gold"]),
+            label_names(e["predicted"]),
+            " · ".join(f"{e['scores'][label]:.2f}" for label in LABELS),
+        ]
         for e in rows_in
     ]
     return table(["score", "sentence", "article", "gold", "predicted", "all scores"], rows, align="rlllll")
 
 
 def _errors(errors: dict) -> list[str]:
-    rows = ["Per label, the false positives with the highest score and the false negatives with the "
-            f"lowest. *All scores* are in label order ({', '.join(LABELS)}). Every sentence's scores "
-            "are in `predictions.jsonl`."]
+    rows = [
+        "Per label, the false positives with the highest score and the false negatives with the "
+        f"lowest. *All scores* are in label order ({', '.join(LABELS)}). Every sentence's scores "
+        "are in `predictions.jsonl`."
+    ]
     for label in LABELS:
-        rows += ["", f"### {label}", "", "False positives (predicted, not gold):", "",
-                 *_error_table(errors[label]["false_positives"]), "",
-                 "False negatives (gold, not predicted):", "", *_error_table(errors[label]["false_negatives"])]
+        rows += [
+            "",
+            f"### {label}",
+            "",
+            "False positives (predicted, not gold):",
+            "",
+            *_error_table(errors[label]["false_positives"]),
+            "",
+            "False negatives (gold, not predicted):",
+            "",
+            *_error_table(errors[label]["false_negatives"]),
+        ]
     return rows
 
 

@@ -143,5 +143,3 @@ def load_report(report_dir: Path | str) -> Report:
         raise WarwireError(f"{metrics_path}: unreadable metrics ({type(error).__name__}: {error})") from None
     ids, articles, gold, predicted, scores = _read_predictions(report_dir / PREDICTIONS_FILE)
     return Report(report_dir, report_dir.name, metrics, ids, articles, gold, predicted, scores)
-
-

@@ -78,8 +78,7 @@ def read_info(model_dir: Path) -> ModelInfo:
     pickles = sorted(p.name for p in model_dir.iterdir() if p.suffix in PICKLE_SUFFIXES)
     if pickles:
         raise WarwireError(
-            f"{model_dir}: refusing to load pickle-format file(s) {pickles}; "
-            "warwire model dirs hold weights in safetensors only"
+            f"{model_dir}: refusing to load pickle-format file(s) {pickles}; warwire model dirs hold weights in safetensors only"
         )
     info_path = model_dir / INFO_FILE
     if not info_path.is_file():

@@ -65,9 +65,7 @@ class TransformerClassifier(BatchScorer):
         except Exception as error:  # corrupt weights surface as many error types
             raise WarwireError(f"{model_dir}: cannot load model ({first_line(error)})") from None
         if model.config.num_labels != len(LABELS) or model.config.id2label != ID2LABEL:
-            raise WarwireError(
-                f"{model_dir}: the model head's labels {model.config.id2label} do not match {list(LABELS)}"
-            )
+            raise WarwireError(f"{model_dir}: the model head's labels {model.config.id2label} do not match {list(LABELS)}")
         return cls(tokenizer, model, info, int(info.recipe.get("max_length", 128)), device)
 
     def _probabilities(self, encoded) -> np.ndarray:

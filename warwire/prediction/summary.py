@@ -33,9 +33,7 @@ SUMMARY_COLUMNS = (
     "injured_max",
 )
 # The summary's column of sentence indices for each label.
-SENTENCE_COLUMNS = dict(
-    zip(LABELS, ("attack_sentences", "claim_sentences", "denial_sentences", "casualty_sentences"))
-)
+SENTENCE_COLUMNS = dict(zip(LABELS, ("attack_sentences", "claim_sentences", "denial_sentences", "casualty_sentences")))
 
 
 def _figures(rows: list[dict], key: str) -> list[dict]:

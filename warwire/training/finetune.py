@@ -242,5 +242,3 @@ def save_transformer(directory: Path, tokenizer, model) -> None:
     """Weights (safetensors), config with id2label, and tokenizer into ``directory``."""
     model.save_pretrained(directory, safe_serialization=True)
     tokenizer.save_pretrained(directory)
-
-
