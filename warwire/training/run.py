@@ -44,8 +44,16 @@ def train_examples(recipe: Recipe) -> list[Example]:
     return train[: recipe.max_train_samples] if recipe.max_train_samples > 0 else train
 
 
-def _load_data(recipe: Recipe) -> tuple[list[Example], list[Example]]:
-    return train_examples(recipe), read_jsonl(recipe.dev_file)
+def _load_data(recipe: Recipe) -> tuple[list[Example], list[Example], dict]:
+    """Train and dev examples, and the model dir's record of them (path, hash, count).
+
+    Each file is hashed as soon as it is read, not when training ends: a corpus rebuilt
+    during a long run must not be recorded as the data the model learned from.
+    """
+    train = train_examples(recipe)
+    train_record = _data_record(recipe.train_file, train)
+    dev = read_jsonl(recipe.dev_file)
+    return train, dev, {"train": train_record, "dev": _data_record(recipe.dev_file, dev)}
 
 
 def _data_record(path: str, examples: list[Example]) -> dict:
@@ -148,7 +156,7 @@ def train(
         raise WarwireError(f"{output}: nothing to resume (no complete checkpoint in {work_dir})")
     if output.exists() and not (overwrite or resume):
         raise WarwireError(f"{output}: already exists (pass --overwrite to replace it)")
-    train_examples, dev_examples = _load_data(recipe)
+    train_examples, dev_examples, data_record = _load_data(recipe)
     _check_backbone(recipe, where)
     # Only now, with everything valid, may the stale checkpoints of an abandoned run go.
     if teacher is not None and recipe.kind != "transformer":
@@ -169,10 +177,7 @@ def train(
             labels=list(LABELS),
             thresholds=thresholds,
             recipe=recipe.to_dict(),
-            data={
-                "train": _data_record(recipe.train_file, train_examples),
-                "dev": _data_record(recipe.dev_file, dev_examples),
-            },
+            data=data_record,
             dev_metrics=dev_metrics,
             versions=package_versions(),
             training={"seconds": round(seconds, 1), **summary, **({"distillation": teacher.record} if teacher else {})},
