@@ -99,3 +99,21 @@ def test_the_fast_span_search_gives_pysbds_own_sentences_on_the_corpus():
     lines = [" ".join(sentences) for sentences in articles.values()]  # whole articles on one line
     lines += ['He said: "No." Then left.', "  Yes.  Yes.  ", "U.S. troops left at 9 a.m. on Monday. Gen. Ali said so."]
     assert [_pieces(line) for line in lines] == [_segmenter().segment(line) for line in lines]
+
+
+def test_a_closing_quote_that_stands_apart_stays_with_its_sentence():
+    # AP's typewriter quotes: pysbd would give the closing '' to the next sentence, or a row of its own.
+    assert texts("``We will not give them this building. '' He left.\n``We are here. ''") == [
+        "``We will not give them this building. ''",
+        "He left.",
+        "``We are here. ''",
+    ]
+    assert texts('"We will stay," he said. "Nobody leaves."') == ['"We will stay," he said.', '"Nobody leaves."']
+
+
+def test_a_clock_time_before_a_weekday_does_not_end_the_sentence():
+    assert texts("The blast hit at about 2:48 p.m. Thursday, triggering a fire. Talks end at 5 p.m. Officials left.") == [
+        "The blast hit at about 2:48 p.m. Thursday, triggering a fire.",
+        "Talks end at 5 p.m.",
+        "Officials left.",
+    ]

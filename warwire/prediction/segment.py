@@ -119,9 +119,42 @@ def segment(article: str) -> list[Span]:
     """
     spans: list[Span] = []
     for line_match in _LINE.finditer(article):
+        line_spans: list[Span] = []
         for offset, block in _blocks(line_match.group()):
-            spans.extend(_segment_block(block, line_match.start() + offset))
+            line_spans.extend(_segment_block(block, line_match.start() + offset))
+        spans.extend(_rejoin(line_spans, article))
     return spans
+
+
+# Two cuts pysbd makes in wire copy that split one sentence: before a closing quotation
+# mark that stands apart (AP's typewriter quotes: ``We will stay. '' He left.), which it
+# gives to the next sentence or leaves alone, and after "a.m."/"p.m." when a weekday
+# follows ("at 2:48 p.m. Thursday, triggering a fire").
+_LEADING_CLOSING_MARKS = re.compile(r"[\"'\u201d\u2019`)\]]+(?=\s|$)")
+_CLOCK_END = re.compile(r"\b[ap]\.m\.$", re.IGNORECASE)
+_WEEKDAY_START = re.compile(r"(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b(?!')")
+
+
+def _rejoin(spans: list[Span], article: str) -> list[Span]:
+    """Give back to each sentence of one line what pysbd cut off it (see above)."""
+    joined: list[Span] = []
+    for span in spans:
+        previous = joined[-1] if joined else None
+        marks = _LEADING_CLOSING_MARKS.match(span.text) if previous else None
+        if marks:  # the marks close the previous sentence; the rest, if any, is a sentence
+            joined[-1] = _between(article, previous.start, span.start + marks.end())
+            rest = span.text[marks.end() :].lstrip()
+            if rest:
+                joined.append(_between(article, span.end - len(rest), span.end))
+        elif previous and _CLOCK_END.search(previous.text) and _WEEKDAY_START.match(span.text):
+            joined[-1] = _between(article, previous.start, span.end)
+        else:
+            joined.append(span)
+    return joined
+
+
+def _between(article: str, start: int, end: int) -> Span:
+    return Span(start, end, article[start:end])
 
 
 def _segment_block(block: str, block_start: int) -> list[Span]:
