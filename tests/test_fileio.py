@@ -5,7 +5,7 @@ import os
 import pytest
 
 from warwire.errors import WarwireError
-from warwire.fileio import atomic_dir, atomic_files, atomic_open, atomic_write
+from warwire.fileio import atomic_dir, atomic_files, atomic_open, atomic_write, check_output_dir
 
 
 def leftovers(directory):
@@ -49,6 +49,19 @@ def test_several_files_are_staged_before_any_is_replaced(tmp_path):
 def test_missing_directory_is_one_line(tmp_path):
     with pytest.raises(WarwireError, match="does not exist"):
         atomic_write(tmp_path / "nope" / "x.txt", "x")
+
+
+def test_a_dir_target_that_is_a_file_is_one_line(tmp_path):
+    taken = tmp_path / "report"
+    taken.write_text("a file, not a dir")
+    with pytest.raises(WarwireError, match=r"report: exists and is not a directory$"):
+        atomic_files(taken, {"metrics.json": "{}"})
+    with pytest.raises(WarwireError, match=r"report/eval: lies under .*report, which exists and is not a directory$"):
+        atomic_files(taken / "eval", {"metrics.json": "{}"})
+    with pytest.raises(WarwireError, match="exists and is not a directory"), atomic_dir(taken / "model"):
+        pass
+    assert taken.read_text() == "a file, not a dir"
+    check_output_dir(tmp_path / "new" / "dirs")  # missing dirs are fine: they are made when written
 
 
 def test_atomic_dir_appears_only_complete_and_needs_overwrite(tmp_path):

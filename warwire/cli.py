@@ -115,6 +115,9 @@ def distill(
         typer.Option(help="Unlabeled articles the teacher also labels for the student (any `predict` input; repeatable)."),
     ] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace an existing model dir.")] = False,
+    resume: Annotated[
+        bool, typer.Option(help="Continue an interrupted distillation from its last checkpoint (the teacher scores again).")
+    ] = False,
     device: Annotated[str, typer.Option(help=DEVICE_HELP)] = "auto",
 ):
     """Train the recipe's model from gold labels and a teacher's probabilities (soft targets)."""
@@ -127,7 +130,7 @@ def distill(
     if recipe.kind != "transformer":
         raise WarwireError(f"{config}: distillation needs a transformer recipe, not {recipe.kind!r}")
     output = output or Path("models") / f"{config.stem}-distilled"
-    if output.exists() and not overwrite:
+    if output.exists() and not (overwrite or resume):
         raise WarwireError(f"{output}: already exists (pass --overwrite to replace it)")
     device = resolve_device(device)
     sentences = []
@@ -140,7 +143,7 @@ def distill(
             raise WarwireError(f"{', '.join(unlabeled)}: no sentences in the unlabeled input")
     with _progress(None, "sent", "teacher scoring") as bar:
         scores = score_with_teacher(teacher, recipe, sentences, unlabeled or (), warn=_warn, on_batch=bar.update, device=device)
-    result = run_training(recipe, output, overwrite=overwrite, where=str(config), device=device, teacher=scores)
+    result = run_training(recipe, output, overwrite=overwrite, resume=resume, where=str(config), device=device, teacher=scores)
     typer.echo(
         f"distilled {recipe.backbone} from {teacher} in {result.seconds:.0f} s "
         f"({scores.record['unlabeled_sentences']} unlabeled sentences); "
@@ -174,10 +177,13 @@ def evaluate(
     from warwire.evaluation.evaluate import evaluate as run_evaluation
     from warwire.evaluation.report import headline_table
     from warwire.evaluation.reportdir import write_report
+    from warwire.fileio import check_output_dir
     from warwire.modeling.device import resolve_device
     from warwire.modeling.loader import load_classifier
 
-    classifier = load_classifier(model_dir, warn=_warn, backend=backend, notify=_note, device=resolve_device(device))
+    report_dir = report_dir or model_dir / "eval"
+    check_output_dir(report_dir)  # before the scoring, which may take minutes
+    classifier = load_classifier(model_dir, warn=_warn, backend=backend, notify=_note, device=resolve_device(device, backend))
     data = data or DEFAULT_DATA
     with _progress(None, "sent", "scoring") as bar:
         evaluation = run_evaluation(
@@ -190,7 +196,7 @@ def evaluate(
             top_errors=top_errors,
             model_dir=model_dir,
         )
-    metrics_path = write_report(evaluation, report_dir or model_dir / "eval", str(model_dir))
+    metrics_path = write_report(evaluation, report_dir, str(model_dir))
     typer.echo(headline_table(evaluation.metrics))
     if evaluation.metrics["macro_f1_ci"] is None:
         articles, needed = evaluation.metrics["articles"], evaluation.metrics["bootstrap"]["min_articles"]
@@ -216,7 +222,10 @@ def compare(
     """Compare evaluations side by side, with a paired bootstrap test of each difference."""
     from warwire.evaluation.compare import compare as run_comparison
     from warwire.evaluation.compare import comparison_table, default_output, write_comparison
+    from warwire.fileio import check_output_dir
 
+    if output is not None:
+        check_output_dir(output)  # before the paired bootstrap; the default is the reports' parent dir
     comparison = run_comparison(report_dirs, resamples=bootstrap, seed=seed)
     path = write_comparison(comparison, output or default_output(report_dirs))
     typer.echo(comparison_table(comparison))
@@ -258,7 +267,7 @@ def predict(
     from contextlib import nullcontext
 
     from warwire.modeling.device import DEFAULT_BATCH, resolve_device
-    from warwire.prediction.engines import open_engine
+    from warwire.prediction.engines import CPU_ENGINES, open_engine
     from warwire.prediction.inputs import input_paths, iter_articles
     from warwire.prediction.outputs import check_output_path, open_rows
     from warwire.prediction.pipeline import PredictStats
@@ -269,7 +278,7 @@ def predict(
         check_output_path(target, paths)
     if output is not None and summary is not None and output.resolve() == summary.resolve():
         raise WarwireError(f"{summary}: --summary must differ from --output")
-    device = resolve_device(device)
+    device = resolve_device(device, backend, cpu_only=engine in CPU_ENGINES)
     run = open_engine(
         model_dir, engine, backend, device, batch_size or DEFAULT_BATCH[device], workers, worker_cpus, ray_address,
         warn=_warn, notify=_note,
@@ -391,15 +400,17 @@ def data_blind(
     ),
 ):
     """Write copies of source files with every label replaced by '?', for a blind second pass."""
-    from warwire.corpus.build import read_sources
+    from warwire.corpus.build import blind_targets, read_sources
     from warwire.corpus.source_format import render_article
-    from warwire.fileio import atomic_write
+    from warwire.fileio import atomic_write, make_dir
 
-    output_dir.mkdir(parents=True, exist_ok=True)
-    for source in sources:
-        articles = read_sources([source])
-        atomic_write(output_dir / source.name, "".join(render_article(a, blind=True) for a in articles))
-        typer.echo(f"{output_dir / source.name}: {len(articles)} articles, {sum(len(a.sentences) for a in articles)} sentences")
+    targets = blind_targets(sources, output_dir)
+    # Every source is read before the first copy is written: a bad one leaves no copies.
+    parsed = [read_sources([source]) for source in sources]
+    make_dir(output_dir)
+    for target, articles in zip(targets, parsed):
+        atomic_write(target, "".join(render_article(a, blind=True) for a in articles))
+        typer.echo(f"{target}: {len(articles)} articles, {sum(len(a.sentences) for a in articles)} sentences")
 
 
 @data_app.command("stats")

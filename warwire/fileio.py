@@ -85,14 +85,39 @@ def atomic_write(target: Path | str, content: str | bytes) -> None:
         handle.write(content.encode("utf-8") if isinstance(content, str) else content)
 
 
+def check_output_dir(directory: Path | str) -> None:
+    """Refuse an output dir that is, or would lie under, an existing file: a one-line error.
+
+    Commands call this before slow work (scoring), so the mistake costs nothing;
+    ``make_dir`` checks again when the dir is made.
+    """
+    directory = Path(directory)
+    for path in (directory, *directory.parents):
+        if path.is_dir():
+            return
+        if path.exists() or path.is_symlink():  # a file, or a link to nothing: mkdir would fail
+            where = "exists" if path == directory else f"lies under {path}, which exists"
+            raise WarwireError(f"{directory}: {where} and is not a directory")
+
+
+def make_dir(directory: Path | str) -> Path:
+    """Create ``directory`` (and its parents) if missing; any failure is a one-line error."""
+    directory = Path(directory)
+    check_output_dir(directory)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise WarwireError(f"{directory}: cannot create the directory ({error.strerror or error})") from None
+    return directory
+
+
 def atomic_files(directory: Path | str, files: Mapping[str, str | bytes]) -> None:
     """Write several files into ``directory``: all are staged before the first rename.
 
     Content is rendered by the caller before this is called, so a failure while staging
     leaves every previous file as it was.
     """
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    directory = make_dir(directory)
     with ExitStack() as stack:
         for name, content in files.items():
             temporary = stack.enter_context(atomic_path(directory / name))
@@ -111,7 +136,7 @@ def atomic_dir(output: Path | str, overwrite: bool = False) -> Iterator[Path]:
     output = Path(output)
     if output.exists() and not overwrite:
         raise WarwireError(f"{output}: already exists (pass --overwrite to replace it)")
-    output.parent.mkdir(parents=True, exist_ok=True)
+    make_dir(output.parent)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", suffix=PARTIAL_SUFFIX, dir=output.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; a model dir is meant to be shared
     try:

@@ -3,7 +3,9 @@
 import json
 
 import pytest
+from typer.testing import CliRunner
 
+from warwire.cli import app
 from warwire.corpus.build import build
 from warwire.errors import WarwireError
 
@@ -100,3 +102,54 @@ def test_a_missing_or_wrong_split_plan_is_one_line(data_dir):
     (data_dir / "source" / "splits.toml").unlink()
     with pytest.raises(WarwireError, match="splits.toml: missing"):
         build(data_dir)
+
+
+def run(*args):
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def one_line_error(result) -> str:
+    assert result.exit_code == 2, (result.exit_code, result.output)
+    [line] = result.output.strip().splitlines()
+    return line
+
+
+def test_blind_refuses_to_write_over_its_own_input(data_dir):
+    source = data_dir / "source" / "a.txt"
+    before = source.read_text()
+    error = one_line_error(run("data", "blind", source, "--output-dir", data_dir / "source"))
+    assert error == f"error: {source}: the blind copy of {source} would overwrite an input; choose another --output-dir"
+    assert source.read_text() == before  # the labels are still there
+
+
+def test_blind_refuses_two_sources_of_one_name(data_dir):
+    second = data_dir / "annotation" / "second_pass" / "held.txt"
+    error = one_line_error(run("data", "blind", data_dir / "source" / "held.txt", second, "--output-dir", data_dir / "blind"))
+    assert "several sources are named ['held.txt']" in error and not (data_dir / "blind").exists()
+
+
+def test_blind_writes_copies_and_reads_every_source_first(data_dir):
+    output = data_dir / "blind"
+    result = run("data", "blind", data_dir / "source" / "held.txt", "--output-dir", output)
+    assert result.exit_code == 0, result.output
+    assert "attack_report" not in (output / "held.txt").read_text() and " || ?" in (output / "held.txt").read_text()
+    error = one_line_error(
+        run("data", "blind", data_dir / "source" / "a.txt", data_dir / "nope.txt", "--output-dir", data_dir / "b2")
+    )
+    assert error == f"error: {data_dir / 'nope.txt'}: cannot read (No such file or directory)"
+    assert not (data_dir / "b2").exists()  # nothing written for the good source either
+
+
+def test_a_non_utf8_source_is_one_line_in_blind_and_build(data_dir):
+    latin = data_dir / "source" / "latin.txt"
+    latin.write_bytes(article("l-001", [("Le café a été frappé.", "attack_report")]).encode("latin-1"))
+    assert one_line_error(run("data", "blind", latin, "--output-dir", data_dir / "blind")).startswith(
+        f"error: {latin}: not UTF-8 text (byte "
+    )
+    assert one_line_error(run("data", "build", "--data-dir", data_dir)).startswith(f"error: {latin}: not UTF-8 text (byte ")
+
+
+def test_build_into_a_path_that_is_a_file_is_one_line(data_dir):
+    (data_dir / "taken").write_text("not a directory")
+    error = one_line_error(run("data", "build", "--data-dir", data_dir, "--output-dir", data_dir / "taken"))
+    assert error == f"error: {data_dir / 'taken'}: exists and is not a directory"

@@ -37,6 +37,14 @@ def test_read_jsonl_names_file_line_and_problem(tmp_path, line, message):
         read_jsonl(path)
 
 
+def test_read_jsonl_reads_a_file_with_a_utf8_bom(tmp_path):
+    path = tmp_path / "bom.jsonl"
+    record = {"id": "b", "article_id": "x", "text": "Le café a été frappé.", "labels": ["attack_report"]}
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8-sig")  # an editor's BOM
+    [example] = read_jsonl(path)
+    assert (example.id, example.text, example.labels) == ("b", "Le café a été frappé.", ["attack_report"])
+
+
 def test_empty_split_is_an_error(tmp_path):
     path = tmp_path / "empty.jsonl"
     path.write_text("", encoding="utf-8")

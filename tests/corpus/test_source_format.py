@@ -31,3 +31,12 @@ def test_render_round_trips_and_blind_copies_keep_the_text(tmp_path):
     assert all(s.labels == [] for s in parsed.sentences)
     with pytest.raises(SourceError, match=r"blind.txt:8: unknown label"):
         parse_source(blind)  # a blind file is not a labeled one
+
+
+def test_a_missing_or_non_utf8_source_is_a_source_error_naming_it(tmp_path):
+    with pytest.raises(SourceError, match=r"nope.txt: cannot read \(No such file or directory\)"):
+        parse_source(tmp_path / "nope.txt")
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes(SOURCE.replace("Plant blast", "Explosion à l'usine").encode("latin-1"))
+    with pytest.raises(SourceError, match=r"latin.txt: not UTF-8 text \(byte \d+\)"):
+        parse_source(latin)

@@ -111,5 +111,13 @@ def test_compare_refuses_missing_or_too_few_reports(tmp_path, reports):
         compare([reports["strong"]])
 
 
+def test_an_output_that_is_a_file_is_refused_before_comparing(tmp_path):
+    taken = tmp_path / "taken"
+    taken.write_text("not a dir")
+    result = invoke("compare", tmp_path / "r1", tmp_path / "r2", "--output", taken)
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [f"error: {taken}: exists and is not a directory"]
+
+
 def test_default_output_is_the_common_parent(tmp_path):
     assert default_output([tmp_path / "eval" / "minilm", tmp_path / "eval" / "tfidf"]) == (tmp_path / "eval").resolve()

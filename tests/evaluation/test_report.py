@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from warwire.cli import app
 from warwire.evaluation import evaluate as evaluate_module
+from warwire.evaluation.report import reproduce_command
 from warwire.labels import LABELS
 
 runner = CliRunner()
@@ -138,7 +139,33 @@ def test_report_markdown_golden_pattern(tmp_path, tfidf_model, eval_data):
     assert lines.count(cooccurrence_header) == 2
     assert sum(line.startswith("| Testland |") for line in lines) == 1
     assert lines.count("False positives (predicted, not gold):") == len(LABELS)
-    assert f"warwire evaluate {tfidf_model} --data {eval_data} --bootstrap 200 --seed 0" in lines
+    assert (
+        f"warwire evaluate {tfidf_model} --data {eval_data} --report-dir {report} --bootstrap 200 --seed 0 "
+        "--slice-by conflict --slice-by register --top-errors 5"
+    ) in lines
+
+
+def test_reproduce_names_every_option_that_shaped_the_report():
+    metrics = {
+        "data": {"path": "data/my test.jsonl", "sha256": "0" * 64},
+        "bootstrap": {"resamples": 300, "seed": 7},
+        "model": {"path": "models/minilm", "kind": "transformer", "backend": "onnx"},
+        "slices": {"outlet": {}},
+        "top_errors": 2,
+    }
+    assert reproduce_command(metrics, "models/minilm", "eval/minilm") == (
+        "warwire evaluate models/minilm --data 'data/my test.jsonl' --report-dir eval/minilm --bootstrap 300 --seed 7 "
+        "--backend onnx --slice-by outlet --top-errors 2"
+    )
+
+
+def test_a_report_dir_that_is_a_file_is_refused_before_the_model_is_loaded(tmp_path, eval_data):
+    taken = tmp_path / "taken"
+    taken.write_text("not a dir")
+    # The model dir does not exist: had it been loaded (or scored) first, that would be the error.
+    result = invoke("evaluate", tmp_path / "no-model", "--data", eval_data, "--report-dir", taken)
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [f"error: {taken}: exists and is not a directory"]
 
 
 def test_report_without_enough_articles_says_so(tmp_path, tfidf_model, corpus_dir):

@@ -28,3 +28,27 @@ def test_one_process_and_the_torch_backend_give_rows_of_the_same_sentences(tiny_
     torch_rows = list(open_engine(tiny_model, backend="torch")(articles, None, PredictStats()))
     strip = lambda rows: [(r["article_id"], r["sentence_index"], r["text"]) for r in rows]  # noqa: E731
     assert strip(onnx_rows) == strip(torch_rows) and len(onnx_rows) == 15
+
+
+def test_the_default_workers_are_the_usable_cores_whatever_omp_num_threads_says(monkeypatch, tmp_path):
+    import os
+
+    import warwire.modeling.loader
+    import warwire.prediction.pipeline
+    from warwire.modeling.batching import available_cores, usable_cores
+
+    class Int8:
+        backend = "onnx"
+
+    started = []
+    monkeypatch.setattr(warwire.modeling.loader, "load_classifier", lambda *args, **kwargs: Int8())
+    monkeypatch.setattr(
+        warwire.prediction.pipeline,
+        "predict_rows_parallel",
+        lambda c, m, a, processes, *rest, **kw: started.append(processes) or [],
+    )
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")  # threads per process, e.g. left by a job script
+    assert usable_cores() == 3 and available_cores() == 1
+    open_engine(tmp_path)([], None, PredictStats())
+    assert started == [3]

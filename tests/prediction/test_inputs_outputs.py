@@ -60,6 +60,41 @@ def test_decoding_falls_back_and_says_so():
     assert got and "f.txt" in got[0] and "Latin-1" in got[0]
 
 
+def test_utf16_jsonl_is_decoded_before_it_is_split_into_lines(tmp_path):
+    records = [{"id": "k1", "text": "Kyiv – a drone hit the depot."}, {"id": "k2", "text": "Sirens in Ľviv."}]
+    for encoding in ("utf-16", "utf-16-be"):  # the BOM tells the byte order; -be: a BOM written by hand
+        bom = codecs.BOM_UTF16_BE if encoding == "utf-16-be" else b""
+        text = "".join(json.dumps(r, ensure_ascii=False) + "\r\n" for r in records)
+        (tmp_path / f"{encoding}.jsonl").write_bytes(bom + text.encode(encoding))
+        assert collect([tmp_path / f"{encoding}.jsonl"]) == [(r["id"], r["text"]) for r in records]
+    assert warnings == []
+
+
+def test_broken_utf16_jsonl_is_one_line(tmp_path):
+    (tmp_path / "odd.jsonl").write_bytes('{"id": "a", "text": "x"}\n'.encode("utf-16") + b"\x00")  # an odd byte
+    with pytest.raises(WarwireError, match=r"odd.jsonl: broken UTF-16 text"):
+        collect([tmp_path / "odd.jsonl"])
+
+
+def test_a_csv_article_longer_than_the_csv_default_field_limit_is_read(tmp_path):
+    article = "Drones hit the depot overnight, the governor said. " * 4000  # 204,000 characters
+    (tmp_path / "long.csv").write_text(f'id,text\nlong,"{article}"\nshort,Sirens.\n', encoding="utf-8")
+    assert collect([tmp_path / "long.csv"]) == [("long", article), ("short", "Sirens.")]
+
+
+def test_a_latin1_record_file_warns_once_not_once_per_line(tmp_path):
+    lines = ["Le café a été frappé.", "Déni du ministère.", "Trois blessés à l'hôpital."]
+    (tmp_path / "l.csv").write_bytes(("id,text\n" + "".join(f"c{i},{t}\n" for i, t in enumerate(lines))).encode("latin-1"))
+    (tmp_path / "l.jsonl").write_bytes(
+        "".join(json.dumps({"id": f"j{i}", "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(lines)).encode("latin-1")
+    )
+    got = collect([tmp_path / "l.csv", tmp_path / "l.jsonl"])
+    assert [text for _, text in got] == lines * 2
+    assert len(warnings) == 2, warnings  # one per file
+    assert "l.csv:2: not valid UTF-8" in warnings[0] and "l.jsonl:1: not valid UTF-8" in warnings[1]
+    assert all("Latin-1" in w and "any later line" in w for w in warnings)
+
+
 @pytest.mark.parametrize(
     "name, content, message",
     [

@@ -63,3 +63,34 @@ def test_summarize_errors_are_one_line(tmp_path):
     (tmp_path / "empty.jsonl").write_text("")
     result = runner.invoke(app, ["summarize", str(tmp_path / "empty.jsonl"), "--output", str(tmp_path / "s.jsonl")])
     assert result.exit_code == 2 and "no prediction rows" in result.output and not (tmp_path / "s.jsonl").exists()
+
+
+def test_summarize_and_show_name_a_file_that_is_not_utf8(tmp_path):
+    bad = tmp_path / "latin.jsonl"
+    bad.write_bytes(json.dumps(row("a", 0, [], text="café"), ensure_ascii=False).encode("latin-1") + b"\n")
+    for args in (["summarize", str(bad)], ["show", str(bad), "--output", str(tmp_path / "v.html")]):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 2, result.output
+        assert result.output.strip().splitlines() == [
+            f"error: {bad}: not UTF-8 text (invalid continuation byte); `warwire predict` writes UTF-8"
+        ]
+
+
+def test_a_figure_that_is_not_a_number_is_one_line(tmp_path):
+    predictions = tmp_path / "p.jsonl"
+    predictions.write_text(json.dumps(row("a", 0, ["casualty_statement"], killed="many")) + "\n")
+    result = CliRunner().invoke(app, ["summarize", str(predictions)])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [f"error: {predictions}:1: 'killed' must be a whole number or empty, got 'many'"]
+
+
+def test_a_csv_of_predictions_reads_cells_longer_than_the_csv_default_limit(tmp_path):
+    text = "Drones hit the depot. " * 8000  # 176,000 characters: over the csv module's 131,072
+    predictions = tmp_path / "p.csv"
+    with predictions.open("w", newline="", encoding="utf-8-sig") as handle:  # BOM: as a spreadsheet saves it
+        writer = csv.writer(handle)
+        writer.writerow(["article_id", "sentence_index", "labels", "text", "scores", "killed", "injured"])
+        writer.writerow(["a", 0, "attack_report", text, "{}", "", ""])
+    result = CliRunner().invoke(app, ["summarize", str(predictions)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["attack_sentences"] == [0]

@@ -6,8 +6,10 @@ import socket
 import pytest
 from conftest import NetworkBlocked
 from transformers import TrainerCallback
+from typer.testing import CliRunner
 
 import warwire.training.finetune as finetune_module
+from warwire.cli import app
 from warwire.config import load_recipe
 from warwire.modeling.loader import load_classifier
 from warwire.modeling.modeldir import INFO_FILE
@@ -54,6 +56,40 @@ def test_interrupted_training_leaves_no_model_and_resume_matches(tmp_path, tiny_
     assert resumed.dev_metrics == reference.dev_metrics
     assert resumed.thresholds == reference.thresholds
     assert not work_dir_for(output).exists()
+
+
+def test_an_interrupted_distillation_resumes_only_as_a_distillation(tmp_path, tiny_model, tiny_recipe, monkeypatch):
+    """``train --resume`` on a distillation's checkpoints would carry on without the teacher."""
+    output = tmp_path / "student"
+    distill = ["distill", "--teacher", str(tiny_model), "--config", str(tiny_recipe), "--output", str(output)]
+    with monkeypatch.context() as patch:
+
+        class InterruptedDistillation(finetune_module.DistillationTrainer):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.add_callback(_InterruptAfterFirstCheckpoint())
+
+        patch.setattr(finetune_module, "DistillationTrainer", InterruptedDistillation)
+        assert CliRunner().invoke(app, [*distill, "--device", "cpu"]).exit_code != 0
+    assert list(work_dir_for(output).glob("checkpoint-*")) and not output.exists()
+
+    as_training = CliRunner().invoke(app, ["train", "--config", str(tiny_recipe), "--output", str(output), "--resume"])
+    assert as_training.exit_code == 2 and "was a distillation" in as_training.output
+    resumed = CliRunner().invoke(app, [*distill, "--device", "cpu", "--resume"])
+    assert resumed.exit_code == 0, resumed.output
+    assert json.loads((output / INFO_FILE).read_text())["training"]["distillation"]["teacher"] == str(tiny_model)
+
+
+def test_an_interrupted_training_does_not_resume_as_a_distillation(tmp_path, tiny_model, tiny_recipe, monkeypatch):
+    output = tmp_path / "plain"
+    with monkeypatch.context() as patch:
+        interrupt_after_first_checkpoint(patch)
+        with pytest.raises(KeyboardInterrupt):
+            train(load_recipe(tiny_recipe), output)
+    result = CliRunner().invoke(
+        app, ["distill", "--teacher", str(tiny_model), "--config", str(tiny_recipe), "--output", str(output), "--resume"]
+    )
+    assert result.exit_code == 2 and "had no teacher" in result.output
 
 
 def test_resume_without_checkpoints_is_an_error(tmp_path, tfidf_recipe):

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,6 +90,23 @@ def read_sources(paths: Iterable[Path]) -> list[SourceArticle]:
         except SourceError as error:
             raise WarwireError(str(error)) from None
     return articles
+
+
+def blind_targets(sources: Sequence[Path], output_dir: Path) -> list[Path]:
+    """Where ``warwire data blind`` writes each source's blind copy: its file name in ``output_dir``.
+
+    Checked before anything is written: a copy must not replace an input (its labels
+    would be lost to '?'), and two sources of one name would write the same copy.
+    """
+    inputs = {source.resolve() for source in sources}
+    targets = [output_dir / source.name for source in sources]
+    for source, target in zip(sources, targets):
+        if target.resolve() in inputs:
+            raise WarwireError(f"{target}: the blind copy of {source} would overwrite an input; choose another --output-dir")
+    repeated = sorted(name for name, n in Counter(source.name for source in sources).items() if n > 1)
+    if repeated:
+        raise WarwireError(f"{output_dir}: several sources are named {repeated}; their blind copies would overwrite each other")
+    return targets
 
 
 def read_split_plan(path: Path) -> tuple[set[str], float]:

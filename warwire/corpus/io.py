@@ -57,7 +57,8 @@ def read_jsonl(path: Path | str) -> list[Example]:
         raise WarwireError(f"{path}: no such file")
     examples: list[Example] = []
     try:
-        with path.open(encoding="utf-8") as handle:
+        # utf-8-sig: an editor's BOM is not part of the first record (json.loads refuses it).
+        with path.open(encoding="utf-8-sig") as handle:
             for number, line in enumerate(handle, start=1):
                 if not line.strip():
                     continue

@@ -96,6 +96,16 @@ def parse_labels(raw: str, where: str, blind: bool = False) -> list[str]:
     return [label for label in LABELS if label in names]
 
 
+def _read_text(path: Path) -> str:
+    """A source file's text; a missing, unreadable or non-UTF-8 file is a SourceError naming it."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise SourceError(f"{path}: not UTF-8 text (byte {error.start})") from None
+    except OSError as error:
+        raise SourceError(f"{path}: cannot read ({error.strerror or error})") from None
+
+
 def parse_source(path: Path, blind: bool = False) -> list[SourceArticle]:
     """Parse one source file into articles; raise SourceError naming file:line on a problem.
 
@@ -104,7 +114,7 @@ def parse_source(path: Path, blind: bool = False) -> list[SourceArticle]:
     articles: list[SourceArticle] = []
     current: SourceArticle | None = None
     in_header = False
-    for number, raw_line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, raw_line in enumerate(_read_text(path).splitlines(), start=1):
         where = f"{path}:{number}"
         line = raw_line.strip()
         if line == ARTICLE_MARKER:

@@ -201,6 +201,7 @@ def score_metrics(
     }
     metrics["slices"] = all_slices(examples, gold, predicted, slice_by, resamples, seed, level)
     metrics["errors"] = confident_errors(examples, gold, scores, predicted, top_errors)
+    metrics["top_errors"] = top_errors  # the lists above may be shorter: report.md's Reproduce needs it
     figures = figure_metrics(examples, predicted)
     if figures is not None:
         metrics["figures"] = figures

@@ -8,6 +8,8 @@ interval shows it as ``value [low, high]`` (95%, article-level bootstrap).
 
 from __future__ import annotations
 
+import shlex
+
 from warwire.labels import LABELS, NONE_LABEL
 from warwire.markdown import fmt, table
 
@@ -199,18 +201,40 @@ def _errors(errors: dict) -> list[str]:
     return rows
 
 
-def report_markdown(metrics: dict, model_dir: str) -> str:
+def reproduce_command(metrics: dict, model_dir: str, report_dir: str | None = None) -> str:
+    """The ``warwire evaluate`` command line that writes this report again.
+
+    Every option that shapes the report is spelled out, from what the metrics record:
+    the backend that scored (after any fallback of ``auto``), the slice keys used
+    (chosen or given), the errors kept per label; ``report_dir`` where it is known.
+    """
+    data, boot = metrics["data"], metrics["bootstrap"]
+    words = ["warwire", "evaluate", model_dir, "--data", data["path"]]
+    if report_dir is not None:
+        words += ["--report-dir", report_dir]
+    words += ["--bootstrap", str(boot["resamples"]), "--seed", str(boot["seed"])]
+    backend = metrics.get("model", {}).get("backend")
+    if backend in ("torch", "onnx"):  # the TF-IDF baseline has no --backend choice
+        words += ["--backend", backend]
+    for key in metrics["slices"]:
+        words += ["--slice-by", key]
+    if "top_errors" in metrics:
+        words += ["--top-errors", str(metrics["top_errors"])]
+    return shlex.join(words)
+
+
+def report_markdown(metrics: dict, model_dir: str, report_dir: str | None = None) -> str:
     """The whole report.md.
 
     Args:
         metrics: the evaluation's metrics dict (as in metrics.json).
         model_dir: the model dir as the user named it, for the title.
+        report_dir: where the report is written, for the Reproduce command.
 
     Returns:
         Markdown text; the PNGs it shows lie beside it.
     """
-    data, boot = metrics["data"], metrics["bootstrap"]
-    calibration = metrics["calibration"]
+    boot, calibration = metrics["bootstrap"], metrics["calibration"]
     lines = [
         *_intro(metrics, model_dir),
         "",
@@ -252,7 +276,7 @@ def report_markdown(metrics: dict, model_dir: str) -> str:
         "## Reproduce",
         "",
         "```",
-        f"warwire evaluate {model_dir} --data {data['path']} --bootstrap {boot['resamples']} --seed {boot['seed']}",
+        reproduce_command(metrics, model_dir, report_dir),
         "```",
         "",
         "Beside this file: `metrics.json` (every figure, for machines), `predictions.jsonl` (gold, "

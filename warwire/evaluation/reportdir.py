@@ -81,7 +81,7 @@ def write_report(evaluation: Evaluation, report_dir: Path | str, model_dir: str)
         PREDICTIONS_FILE: predictions_jsonl(evaluation).encode(),
         PR_CURVES_PNG: pr_curves_png(evaluation.gold, evaluation.scores, metrics),
         RELIABILITY_PNG: reliability_png(metrics),
-        REPORT_FILE: report_markdown(metrics, model_dir).encode(),
+        REPORT_FILE: report_markdown(metrics, model_dir, str(report_dir)).encode(),
     }
     atomic_files(report_dir, files)
     return report_dir / METRICS_FILE

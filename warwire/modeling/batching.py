@@ -15,20 +15,26 @@ from warwire.labels import LABELS
 from warwire.modeling.classifier import ThresholdedPredictions
 
 
-def available_cores() -> int:
-    """Threads for matrix kernels: ``OMP_NUM_THREADS`` when set (Ray sets it to a worker's
-    CPUs), else the CPU cores this process may run on (taskset/cgroup affinity), at least 1.
+def usable_cores() -> int:
+    """The CPU cores this process may run on (taskset/cgroup affinity), at least 1: the
+    default number of worker processes.
 
     ``os.cpu_count()`` counts the whole machine; a container or ``taskset`` may allow
     fewer, and more threads than cores makes matrix kernels slower, not faster.
     """
-    threads = os.environ.get("OMP_NUM_THREADS", "")
-    if threads.isdigit() and int(threads) >= 1:
-        return int(threads)
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def available_cores() -> int:
+    """Threads for matrix kernels in this process: ``OMP_NUM_THREADS`` when set (Ray sets
+    it to a worker's CPUs, a worker process to 1), else ``usable_cores()``."""
+    threads = os.environ.get("OMP_NUM_THREADS", "")
+    if threads.isdigit() and int(threads) >= 1:
+        return int(threads)
+    return usable_cores()
 
 
 def encode(tokenizer, texts: Sequence[str], contexts: Sequence[str] | None, max_length: int):

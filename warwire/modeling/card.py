@@ -27,7 +27,7 @@ and `casualty_statement` (multi-label; a sentence may carry none), following the
 annotation standard in the warwire repository (`data/GUIDELINE.md`).
 
 - **Model**: $what.
-- **Trained on**: `$train_path` ($train_sentences sentences, sha256 `$train_sha`…).
+- **Trained on**: `$train_path` ($train_sentences sentences, sha256 `$train_sha`…)$unlabeled.
 - **Tuned on**: `$dev_path` ($dev_sentences sentences, sha256 `$dev_sha`…): best epoch and one decision threshold per label.
 - **Seed**: $seed. **Trained in**: $seconds s.
 
@@ -111,15 +111,37 @@ def front_matter(name: str, info: ModelInfo) -> str:
     return "\n".join(lines)
 
 
+def _what(info: ModelInfo) -> str:
+    """What the model is and how it learned: fine-tuned, distilled from a teacher, or TF-IDF."""
+    recipe = info.recipe
+    if info.kind != "transformer":
+        return f"TF-IDF (1-{recipe['ngram_max']}-grams) + one-vs-rest logistic regression (C={recipe['c']})"
+    distillation = info.training.get("distillation")
+    if distillation:
+        teacher = f"`{distillation['teacher']}`" + (
+            f" (backbone `{distillation['teacher_backbone']}`)" if distillation.get("teacher_backbone") else ""
+        )
+        what = (
+            f"a `{recipe['backbone']}` backbone with one sigmoid per label, distilled from the teacher {teacher}: "
+            f"trained on the teacher's probabilities (weight {distillation['weight']}, temperature "
+            f"{distillation['temperature']}) and the gold labels"
+        )
+    else:
+        what = f"a `{recipe['backbone']}` backbone fine-tuned with one sigmoid per label (BCE)"
+    if context_mode(recipe) == "previous":
+        what += ", reading the previous sentence as context (second segment of a pair)"
+    return what
+
+
+def _unlabeled(info: ModelInfo) -> str:
+    """The distillation's unlabeled sentences, for the "Trained on" line, where there were any."""
+    count = (info.training.get("distillation") or {}).get("unlabeled_sentences")
+    return f" and {count} unlabeled sentences labeled by the teacher" if count else ""
+
+
 def model_card(name: str, info: ModelInfo) -> str:
     """The card's Markdown: front matter, what the model is, what it saw, dev figures."""
     recipe, dev = info.recipe, info.dev_metrics
-    what = (
-        f"a `{recipe['backbone']}` backbone fine-tuned with one sigmoid per label (BCE)"
-        + (", reading the previous sentence as context (second segment of a pair)" if context_mode(recipe) == "previous" else "")
-        if info.kind == "transformer"
-        else f"TF-IDF (1-{recipe['ngram_max']}-grams) + one-vs-rest logistic regression (C={recipe['c']})"
-    )
     rows = [
         [
             label,
@@ -132,10 +154,11 @@ def model_card(name: str, info: ModelInfo) -> str:
     return CARD_TEMPLATE.substitute(
         front_matter=front_matter(name, info),
         name=name,
-        what=what,
+        what=_what(info),
         train_path=info.data["train"]["path"],
         train_sentences=info.data["train"]["sentences"],
         train_sha=info.data["train"]["sha256"][:12],
+        unlabeled=_unlabeled(info),
         dev_path=info.data["dev"]["path"],
         dev_sentences=info.data["dev"]["sentences"],
         dev_sha=info.data["dev"]["sha256"][:12],

@@ -1,8 +1,9 @@
 """Where a transformer runs: ``--device auto|cpu|cuda`` for train, evaluate and predict.
 
 On CUDA the PyTorch backend runs under bf16 autocast with larger batches; the int8 ONNX
-backend is a CPU path. ``auto`` picks CUDA when a GPU is visible, and looks for one
-without importing torch when there is no NVIDIA driver, so the CPU path starts fast.
+backend is a CPU path. ``auto`` picks CUDA when a GPU is visible (unless the backend or
+engine runs on the CPU only), and looks for one without importing torch when there is
+no NVIDIA driver, so the CPU path starts fast.
 """
 
 from __future__ import annotations
@@ -27,11 +28,25 @@ def cuda_available() -> bool:
     return torch.cuda.is_available()
 
 
-def resolve_device(device: str) -> str:
-    """``cpu`` or ``cuda`` for a ``--device`` value; a one-line error if it cannot be honoured."""
+# Backends that run on the CPU only: with them, ``--device auto`` is the CPU.
+CPU_BACKENDS = ("onnx",)
+
+
+def resolve_device(device: str, backend: str = "auto", cpu_only: bool = False) -> str:
+    """``cpu`` or ``cuda`` for a ``--device`` value; a one-line error if it cannot be honoured.
+
+    Args:
+        device: ``auto``, ``cpu`` or ``cuda``.
+        backend: the ``--backend`` asked for; ``auto`` means the CPU with a CPU-only one
+            (int8 ONNX), since the user asked for no GPU and the backend cannot use one.
+        cpu_only: the work runs on the CPU whatever the backend (``predict --engine ray``).
+            An explicit ``cuda`` is still returned, for the caller to refuse in its own words.
+    """
     if device not in DEVICES:
         raise WarwireError(f"unknown device {device!r}; use one of {', '.join(DEVICES)}")
     if device == "auto":
+        if cpu_only or backend in CPU_BACKENDS:
+            return "cpu"
         return "cuda" if cuda_available() else "cpu"
     if device == "cuda" and not cuda_available():
         raise WarwireError("--device cuda: no CUDA GPU is visible to PyTorch (use --device cpu or auto)")

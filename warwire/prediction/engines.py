@@ -14,6 +14,8 @@ from warwire.prediction.inputs import Article
 from warwire.prediction.pipeline import PredictStats
 
 ENGINES = ("local", "ray")
+# Engines whose workers score on the CPU (int8 ONNX): with them, ``--device auto`` is the CPU.
+CPU_ENGINES = ("ray",)
 Engine = Callable[[Iterable[Article], Callable[[int], None] | None, PredictStats], Iterator[dict]]
 
 
@@ -48,12 +50,14 @@ def open_engine(
 
 
 def _local_engine(model_dir, backend, device, batch_size, workers, warn, notify) -> Engine:
-    from warwire.modeling.batching import available_cores
+    from warwire.modeling.batching import usable_cores
     from warwire.modeling.loader import load_classifier
     from warwire.prediction.pipeline import predict_rows, predict_rows_parallel
 
     classifier = load_classifier(model_dir, warn=warn, backend=backend, notify=notify, device=device)
-    processes = workers or available_cores()
+    # One process per core, whatever OMP_NUM_THREADS says: that sets threads per
+    # process, and each worker process runs one thread (pipeline._start_worker).
+    processes = workers or usable_cores()
 
     def run(articles, on_sentences, stats):
         if classifier.backend == "onnx" and processes > 1:

@@ -9,7 +9,7 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +19,9 @@ TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
 RECORD_SUFFIXES = (".jsonl", ".csv")
 STDIN = "-"
+# The csv module refuses fields over 131,072 characters; an article may be far longer.
+# 2**31 - 1 is the largest limit a C long holds on every platform (sys.maxsize is not).
+CSV_FIELD_LIMIT = 2**31 - 1
 
 
 @dataclass
@@ -74,11 +77,44 @@ def _read_file(path: Path, article_id: str, warn) -> Article:
     return Article(article_id, text, str(path))
 
 
+def _first_only(warn: Callable[[str], None]) -> Callable[[str], None]:
+    """``warn`` that passes on only the first message: a Latin-1 file would otherwise warn
+    once per line, burying everything else on stderr."""
+    said = False
+
+    def first(message: str) -> None:
+        nonlocal said
+        if not said:
+            warn(f"{message} (so is any later line of the file that is not UTF-8)")
+        said = True
+
+    return first
+
+
+def _text_lines(handle, path: Path, warn, newline: str) -> Iterator[str]:
+    """A record file's text line by line (line endings kept), so a large file is never held whole.
+
+    UTF-16 (with a BOM) is decoded as one stream: its bytes cannot be split on b"\\n" (each
+    character is two bytes). Otherwise each line is decoded alone (UTF-8, else Latin-1,
+    with one warning per file naming the first such line). ``newline`` is the stream's
+    ``open`` argument: "" for CSV, whose reader joins quoted fields across lines; "\\n"
+    for JSONL, split on line feeds only, as its byte lines are.
+    """
+    if handle.peek(2)[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        try:
+            yield from io.TextIOWrapper(handle, encoding="utf-16", newline=newline)
+        except UnicodeDecodeError as error:
+            raise WarwireError(f"{path}: broken UTF-16 text ({error.reason})") from None
+        return
+    warn = _first_only(warn)
+    for number, raw in enumerate(handle, start=1):
+        yield decode(raw, f"{path}:{number}", warn)
+
+
 def _records_jsonl(path: Path, warn) -> Iterator[Article]:
     with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
+        for number, line in enumerate(_text_lines(handle, path, warn, newline="\n"), start=1):
             where = f"{path}:{number}"
-            line = decode(raw, where, warn)
             if not line.strip():
                 continue
             try:
@@ -88,24 +124,18 @@ def _records_jsonl(path: Path, warn) -> Iterator[Article]:
             yield _record_article(record, where)
 
 
-def _csv_lines(handle, path: Path, warn) -> Iterator[str]:
-    """The CSV's text line by line, so a large file is never held whole.
-
-    UTF-16 (with a BOM) is decoded as a stream; otherwise each line is decoded like a
-    JSONL line (UTF-8, else Latin-1 with a warning naming the line). Line endings are
-    kept, so the csv module still joins quoted fields that span lines.
-    """
-    if handle.peek(2)[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        yield from io.TextIOWrapper(handle, encoding="utf-16", newline="")
-        return
-    for number, raw in enumerate(handle, start=1):
-        yield decode(raw, f"{path}:{number}", warn)
+def csv_records(lines: Iterable[str]) -> csv.DictReader:
+    """A csv.DictReader over ``lines`` whose fields may be as long as an article: the one
+    reader of CSV (predict's inputs, summarize's and show's prediction rows)."""
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:
+        csv.field_size_limit(CSV_FIELD_LIMIT)  # process-wide, so set once
+    return csv.DictReader(lines)
 
 
 def _records_csv(path: Path, warn) -> Iterator[Article]:
     with path.open("rb") as handle:
         # Line endings are kept (newline='' semantics): line breaks inside quoted fields survive.
-        reader = csv.DictReader(_csv_lines(handle, path, warn))
+        reader = csv_records(_text_lines(handle, path, warn, newline=""))
         try:
             missing = [column for column in ("id", "text") if column not in (reader.fieldnames or [])]
             if missing:

@@ -16,6 +16,7 @@ from pathlib import Path
 from warwire.errors import WarwireError
 from warwire.labels import LABELS, unknown_labels
 from warwire.prediction.casualties import CASUALTY, extract_figures
+from warwire.prediction.inputs import csv_records
 
 SUMMARY_COLUMNS = (
     "article_id",
@@ -94,27 +95,51 @@ def _prediction_row(record: object, where: str) -> dict:
         value = record.get(key)
         if value in ("", None) and key not in record:
             value = getattr(extract_figures(text), key) if CASUALTY in labels else None
-        row[key] = None if value in ("", None) else int(value)
+        row[key] = _figure(value, key, where)
     return row
+
+
+def _figure(value, key: str, where: str) -> int | None:
+    """A killed/injured cell as an int (None when empty), or a one-line error."""
+    if value in ("", None):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise WarwireError(f"{where}: {key!r} must be a whole number or empty, got {value!r}") from None
+
+
+def _csv_rows(handle, path: Path) -> Iterator[dict]:
+    reader = csv_records(handle)
+    try:
+        for record in reader:
+            yield _prediction_row(record, f"{path}:{reader.line_num}")
+    except csv.Error as error:
+        raise WarwireError(f"{path}:{reader.line_num}: malformed CSV ({error})") from None
+
+
+def _jsonl_rows(handle, path: Path) -> Iterator[dict]:
+    for number, line in enumerate(handle, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise WarwireError(f"{path}:{number}: malformed JSON ({error.msg})") from None
+        yield _prediction_row(record, f"{path}:{number}")
 
 
 def read_prediction_rows(path: Path) -> Iterator[dict]:
     """Rows of a ``warwire predict`` output (.jsonl or .csv), streamed."""
     if not path.is_file():
         raise WarwireError(f"{path}: no such file")
-    with path.open(encoding="utf-8", newline="") as handle:
-        if path.suffix.lower() == ".csv":
-            for number, record in enumerate(csv.DictReader(handle), start=2):
-                yield _prediction_row(record, f"{path}:{number}")
-            return
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise WarwireError(f"{path}:{number}: malformed JSON ({error.msg})") from None
-            yield _prediction_row(record, f"{path}:{number}")
+    # utf-8-sig: a table re-saved by a spreadsheet starts with a BOM, which is not part of its header.
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = _csv_rows if path.suffix.lower() == ".csv" else _jsonl_rows
+        try:
+            yield from rows(handle, path)
+        except UnicodeDecodeError as error:
+            raise WarwireError(f"{path}: not UTF-8 text ({error.reason}); `warwire predict` writes UTF-8") from None
 
 
 def tee_summaries(rows: Iterable[dict], emit) -> Iterator[dict]:

@@ -5,6 +5,7 @@ Everything is validated (recipe, data, output) before anything is deleted or wri
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from dataclasses import dataclass, replace
@@ -111,6 +112,27 @@ def _resumable(recipe: Recipe, work_dir: Path) -> bool:
     return last_complete_checkpoint(work_dir) is not None
 
 
+# Beside the checkpoints: whether the run distils, so that a resume continues it the same
+# way (``warwire train --resume`` would otherwise carry a distillation on without its teacher).
+RUN_FILE = "run.json"
+
+
+def _mark_kind_of_run(work_dir: Path, distilled: bool) -> None:
+    work_dir.mkdir(parents=True, exist_ok=True)
+    (work_dir / RUN_FILE).write_text(json.dumps({"distilled": distilled}), encoding="utf-8")
+
+
+def _check_same_kind_of_run(work_dir: Path, distilled: bool, output: Path) -> None:
+    marker = work_dir / RUN_FILE
+    if not marker.is_file():  # checkpoints of a version that wrote no marker
+        return
+    was_distilled = bool(json.loads(marker.read_text(encoding="utf-8")).get("distilled"))
+    if was_distilled and not distilled:
+        raise WarwireError(f"{output}: the interrupted run was a distillation; resume it with `warwire distill ... --resume`")
+    if distilled and not was_distilled:
+        raise WarwireError(f"{output}: the interrupted run had no teacher; resume it with `warwire train ... --resume`")
+
+
 def _check_backbone(recipe: Recipe, where: str) -> None:
     """A transformer recipe's backbone loads and its max_length fits the backbone."""
     if isinstance(recipe, TransformerRecipe):
@@ -161,8 +183,12 @@ def train(
     # Only now, with everything valid, may the stale checkpoints of an abandoned run go.
     if teacher is not None and recipe.kind != "transformer":
         raise WarwireError(f"{where}: distillation needs a transformer recipe, not {recipe.kind!r}")
-    if not resume and work_dir.exists():
-        shutil.rmtree(work_dir)
+    if resume:
+        _check_same_kind_of_run(work_dir, teacher is not None, output)
+    else:
+        if work_dir.exists():
+            shutil.rmtree(work_dir)
+        _mark_kind_of_run(work_dir, teacher is not None)
 
     started = time.perf_counter()
     with atomic_dir(output, overwrite=overwrite or resume) as staging:
