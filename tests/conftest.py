@@ -194,3 +194,14 @@ def tiny_model(tmp_path_factory) -> Path:
     )
     train(load_recipe(recipe), root / "model")
     return root / "model"
+
+
+@pytest.fixture
+def csv_default_field_limit():
+    """The csv module's own field limit for one test: the limit is process-wide, so a test
+    of raising it must not pass because an earlier test raised it already."""
+    import csv
+
+    before = csv.field_size_limit(131072)
+    yield
+    csv.field_size_limit(before)

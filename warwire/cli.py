@@ -124,6 +124,7 @@ def distill(
     from warwire.config import load_recipe
     from warwire.modeling.device import resolve_device
     from warwire.training.distill import score_with_teacher, unlabeled_examples
+    from warwire.training.run import check_resumable
     from warwire.training.run import train as run_training
 
     recipe = load_recipe(config)
@@ -132,6 +133,8 @@ def distill(
     output = output or Path("models") / f"{config.stem}-distilled"
     if output.exists() and not (overwrite or resume):
         raise WarwireError(f"{output}: already exists (pass --overwrite to replace it)")
+    if resume:  # before the teacher's scoring, which takes minutes
+        check_resumable(recipe, output, distilled=True)
     device = resolve_device(device)
     sentences = []
     if unlabeled:

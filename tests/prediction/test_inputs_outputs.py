@@ -76,7 +76,7 @@ def test_broken_utf16_jsonl_is_one_line(tmp_path):
         collect([tmp_path / "odd.jsonl"])
 
 
-def test_a_csv_article_longer_than_the_csv_default_field_limit_is_read(tmp_path):
+def test_a_csv_article_longer_than_the_csv_default_field_limit_is_read(tmp_path, csv_default_field_limit):
     article = "Drones hit the depot overnight, the governor said. " * 4000  # 204,000 characters
     (tmp_path / "long.csv").write_text(f'id,text\nlong,"{article}"\nshort,Sirens.\n', encoding="utf-8")
     assert collect([tmp_path / "long.csv"]) == [("long", article), ("short", "Sirens.")]

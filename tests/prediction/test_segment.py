@@ -57,7 +57,17 @@ def test_offsets_hold_for_any_text(article):
 @given(
     st.lists(
         st.sampled_from(
-            ["Gen. Smith said.", "He left at 3 p.m. on Monday.", '"No," he said.', "U.S. forces hit it!", "Why?", "..."]
+            [
+                "Gen. Smith said.",
+                "He left at 3 p.m. on Monday.",
+                '"No," he said.',
+                "U.S. forces hit it!",
+                "Why?",
+                "...",
+                "``We stay. ''",
+                "'' He left.",
+                "It hit at 2 p.m. Thursday, he said.",
+            ]
         ),
         max_size=12,
     ),
@@ -65,8 +75,11 @@ def test_offsets_hold_for_any_text(article):
 )
 def test_no_characters_are_lost(pieces, joiner):
     article = joiner.join(pieces)
-    covered = "".join(span.text for span in segment(article))
+    spans = segment(article)
+    covered = "".join(span.text for span in spans)
     assert "".join(covered.split()) == "".join(article.split())
+    assert all(article[s.start : s.end] == s.text for s in spans)
+    assert all(a.end <= b.start for a, b in zip(spans, spans[1:]))  # in order, never overlapping
 
 
 def test_a_huge_single_line_article_is_cut_correctly_and_fast_enough():
@@ -103,7 +116,10 @@ def test_the_fast_span_search_gives_pysbds_own_sentences_on_the_corpus():
 
 def test_a_closing_quote_that_stands_apart_stays_with_its_sentence():
     # AP's typewriter quotes: pysbd would give the closing '' to the next sentence, or a row of its own.
-    assert texts("``We will not give them this building. '' He left.\n``We are here. ''") == [
+    article = "``We will not give them this building. '' He left.\n``We are here. ''"
+    assert all(article[s.start : s.end] == s.text for s in segment(article))
+    assert texts("``He said `we stay.' '' He left.") == ["``He said `we stay.' ''", "He left."]
+    assert texts(article) == [
         "``We will not give them this building. ''",
         "He left.",
         "``We are here. ''",
@@ -112,6 +128,7 @@ def test_a_closing_quote_that_stands_apart_stays_with_its_sentence():
 
 
 def test_a_clock_time_before_a_weekday_does_not_end_the_sentence():
+    assert texts("The curfew ran until 6 a.m. Monday\u2019s strikes killed 12.")[-1] == "Monday\u2019s strikes killed 12."
     assert texts("The blast hit at about 2:48 p.m. Thursday, triggering a fire. Talks end at 5 p.m. Officials left.") == [
         "The blast hit at about 2:48 p.m. Thursday, triggering a fire.",
         "Talks end at 5 p.m.",

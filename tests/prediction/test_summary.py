@@ -82,9 +82,13 @@ def test_a_figure_that_is_not_a_number_is_one_line(tmp_path):
     result = CliRunner().invoke(app, ["summarize", str(predictions)])
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == [f"error: {predictions}:1: 'killed' must be a whole number or empty, got 'many'"]
+    for value in (2.7, True):
+        predictions.write_text(json.dumps(row("a", 0, ["casualty_statement"], killed=value)) + "\n")
+        result = CliRunner().invoke(app, ["summarize", str(predictions)])
+        assert result.exit_code == 2 and "'killed' must be a whole number" in result.output
 
 
-def test_a_csv_of_predictions_reads_cells_longer_than_the_csv_default_limit(tmp_path):
+def test_a_csv_of_predictions_reads_cells_longer_than_the_csv_default_limit(tmp_path, csv_default_field_limit):
     text = "Drones hit the depot. " * 8000  # 176,000 characters: over the csv module's 131,072
     predictions = tmp_path / "p.csv"
     with predictions.open("w", newline="", encoding="utf-8-sig") as handle:  # BOM: as a spreadsheet saves it

@@ -70,7 +70,7 @@ def test_an_interrupted_distillation_resumes_only_as_a_distillation(tmp_path, ti
                 self.add_callback(_InterruptAfterFirstCheckpoint())
 
         patch.setattr(finetune_module, "DistillationTrainer", InterruptedDistillation)
-        assert CliRunner().invoke(app, [*distill, "--device", "cpu"]).exit_code != 0
+        assert CliRunner().invoke(app, [*distill, "--device", "cpu"]).exit_code == 130  # as Ctrl-C
     assert list(work_dir_for(output).glob("checkpoint-*")) and not output.exists()
 
     as_training = CliRunner().invoke(app, ["train", "--config", str(tiny_recipe), "--output", str(output), "--resume"])
@@ -86,6 +86,11 @@ def test_an_interrupted_training_does_not_resume_as_a_distillation(tmp_path, tin
         interrupt_after_first_checkpoint(patch)
         with pytest.raises(KeyboardInterrupt):
             train(load_recipe(tiny_recipe), output)
+
+    def scoring_is_too_late(*args, **kwargs):
+        raise AssertionError("the teacher scored before the resume was refused")
+
+    monkeypatch.setattr("warwire.training.distill.score_with_teacher", scoring_is_too_late)
     result = CliRunner().invoke(
         app, ["distill", "--teacher", str(tiny_model), "--config", str(tiny_recipe), "--output", str(output), "--resume"]
     )

@@ -70,6 +70,8 @@ def read_jsonl(path: Path | str) -> list[Example]:
                 examples.append(parse_example(record, where))
     except UnicodeDecodeError as error:
         raise WarwireError(f"{path}: not UTF-8 text (byte {error.start})") from None
+    except OSError as error:  # exists but cannot be read (permissions, a directory's quirks)
+        raise WarwireError(f"{path}: cannot read ({error.strerror or error})") from None
     if not examples:
         raise WarwireError(f"{path}: no examples (the file is empty)")
     return examples

@@ -127,12 +127,14 @@ def segment(article: str) -> list[Span]:
 
 
 # Two cuts pysbd makes in wire copy that split one sentence: before a closing quotation
-# mark that stands apart (AP's typewriter quotes: ``We will stay. '' He left.), which it
-# gives to the next sentence or leaves alone, and after "a.m."/"p.m." when a weekday
-# follows ("at 2:48 p.m. Thursday, triggering a fire").
-_LEADING_CLOSING_MARKS = re.compile(r"[\"'\u201d\u2019`)\]]+(?=\s|$)")
+# mark that stands apart (AP's typewriter quotes: ``We will stay. '' He left.; nested:
+# .' ''), which it gives to the next sentence or leaves alone, and after "a.m."/"p.m."
+# when a weekday follows ("at 2:48 p.m. Thursday, triggering a fire"). A backtick only
+# ever opens a quotation, so it is no closing mark. The weekday rule would also join
+# "at 6 p.m. Sunday was quiet", a rarer shape in news than the wire's "p.m. Sunday,".
+_LEADING_CLOSING_MARKS = re.compile(r"[\"'\u201d\u2019)\]]+(?:\s+[\"'\u201d\u2019)\]]+)*(?=\s|$)")
 _CLOCK_END = re.compile(r"\b[ap]\.m\.$", re.IGNORECASE)
-_WEEKDAY_START = re.compile(r"(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b(?!')")
+_WEEKDAY_START = re.compile(r"(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b(?!['\u2019])")
 
 
 def _rejoin(spans: list[Span], article: str) -> list[Span]:
@@ -146,7 +148,7 @@ def _rejoin(spans: list[Span], article: str) -> list[Span]:
             rest = span.text[marks.end() :].lstrip()
             if rest:
                 joined.append(_between(article, span.end - len(rest), span.end))
-        elif previous and _CLOCK_END.search(previous.text) and _WEEKDAY_START.match(span.text):
+        elif previous and _WEEKDAY_START.match(span.text) and _CLOCK_END.search(previous.text):
             joined[-1] = _between(article, previous.start, span.end)
         else:
             joined.append(span)

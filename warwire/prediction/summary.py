@@ -103,10 +103,12 @@ def _figure(value, key: str, where: str) -> int | None:
     """A killed/injured cell as an int (None when empty), or a one-line error."""
     if value in ("", None):
         return None
-    try:
+    # int() would take 2.7 as 2 and true as 1: only whole numbers (or their digits in CSV) pass.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         return int(value)
-    except (TypeError, ValueError):
-        raise WarwireError(f"{where}: {key!r} must be a whole number or empty, got {value!r}") from None
+    raise WarwireError(f"{where}: {key!r} must be a whole number or empty, got {value!r}")
 
 
 def _csv_rows(handle, path: Path) -> Iterator[dict]:
@@ -133,13 +135,15 @@ def read_prediction_rows(path: Path) -> Iterator[dict]:
     """Rows of a ``warwire predict`` output (.jsonl or .csv), streamed."""
     if not path.is_file():
         raise WarwireError(f"{path}: no such file")
-    # utf-8-sig: a table re-saved by a spreadsheet starts with a BOM, which is not part of its header.
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        rows = _csv_rows if path.suffix.lower() == ".csv" else _jsonl_rows
-        try:
+    rows = _csv_rows if path.suffix.lower() == ".csv" else _jsonl_rows
+    try:
+        # utf-8-sig: a table re-saved by a spreadsheet starts with a BOM, which is not part of its header.
+        with path.open(encoding="utf-8-sig", newline="") as handle:
             yield from rows(handle, path)
-        except UnicodeDecodeError as error:
-            raise WarwireError(f"{path}: not UTF-8 text ({error.reason}); `warwire predict` writes UTF-8") from None
+    except UnicodeDecodeError as error:
+        raise WarwireError(f"{path}: not UTF-8 text ({error.reason}); `warwire predict` writes UTF-8") from None
+    except OSError as error:
+        raise WarwireError(f"{path}: cannot read ({error.strerror or error})") from None
 
 
 def tee_summaries(rows: Iterable[dict], emit) -> Iterator[dict]:

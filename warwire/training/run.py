@@ -17,7 +17,7 @@ from warwire.config import Recipe, TransformerRecipe
 from warwire.corpus.io import Example, file_sha256, read_jsonl
 from warwire.errors import WarwireError
 from warwire.evaluation.metrics import compute_metrics
-from warwire.fileio import atomic_dir
+from warwire.fileio import atomic_dir, atomic_write
 from warwire.labels import LABELS, to_multi_hot
 from warwire.modeling.card import CARD_FILE, model_card
 from warwire.modeling.classifier import apply_thresholds
@@ -112,21 +112,31 @@ def _resumable(recipe: Recipe, work_dir: Path) -> bool:
     return last_complete_checkpoint(work_dir) is not None
 
 
-# Beside the checkpoints: whether the run distils, so that a resume continues it the same
-# way (``warwire train --resume`` would otherwise carry a distillation on without its teacher).
+# Beside a transformer run's checkpoints: whether it distils, so that a resume continues it
+# the same way (``warwire train --resume`` would otherwise carry a distillation on without
+# its teacher).
 RUN_FILE = "run.json"
 
 
 def _mark_kind_of_run(work_dir: Path, distilled: bool) -> None:
     work_dir.mkdir(parents=True, exist_ok=True)
-    (work_dir / RUN_FILE).write_text(json.dumps({"distilled": distilled}), encoding="utf-8")
+    atomic_write(work_dir / RUN_FILE, json.dumps({"distilled": distilled}))
 
 
-def _check_same_kind_of_run(work_dir: Path, distilled: bool, output: Path) -> None:
+def check_resumable(recipe: Recipe, output: Path | str, distilled: bool) -> None:
+    """A one-line error unless an interrupted run of the same kind left a checkpoint at
+    ``output``; ``warwire distill --resume`` asks before its teacher scores anything."""
+    output = Path(output)
+    work_dir = work_dir_for(output)
+    if not _resumable(recipe, work_dir):
+        raise WarwireError(f"{output}: nothing to resume (no complete checkpoint in {work_dir})")
     marker = work_dir / RUN_FILE
     if not marker.is_file():  # checkpoints of a version that wrote no marker
         return
-    was_distilled = bool(json.loads(marker.read_text(encoding="utf-8")).get("distilled"))
+    try:
+        was_distilled = bool(json.loads(marker.read_text(encoding="utf-8")).get("distilled"))
+    except (OSError, ValueError, AttributeError):
+        raise WarwireError(f"{marker}: unreadable; start again without --resume") from None
     if was_distilled and not distilled:
         raise WarwireError(f"{output}: the interrupted run was a distillation; resume it with `warwire distill ... --resume`")
     if distilled and not was_distilled:
@@ -174,8 +184,8 @@ def train(
     output = Path(output)
     recipe = _with_overrides(recipe, max_steps, max_train_samples)
     work_dir = work_dir_for(output)
-    if resume and not _resumable(recipe, work_dir):
-        raise WarwireError(f"{output}: nothing to resume (no complete checkpoint in {work_dir})")
+    if resume:
+        check_resumable(recipe, output, teacher is not None)
     if output.exists() and not (overwrite or resume):
         raise WarwireError(f"{output}: already exists (pass --overwrite to replace it)")
     train_examples, dev_examples, data_record = _load_data(recipe)
@@ -183,11 +193,9 @@ def train(
     # Only now, with everything valid, may the stale checkpoints of an abandoned run go.
     if teacher is not None and recipe.kind != "transformer":
         raise WarwireError(f"{where}: distillation needs a transformer recipe, not {recipe.kind!r}")
-    if resume:
-        _check_same_kind_of_run(work_dir, teacher is not None, output)
-    else:
-        if work_dir.exists():
-            shutil.rmtree(work_dir)
+    if not resume and work_dir.exists():
+        shutil.rmtree(work_dir)
+    if not resume and isinstance(recipe, TransformerRecipe):  # TF-IDF keeps no checkpoints
         _mark_kind_of_run(work_dir, teacher is not None)
 
     started = time.perf_counter()
