@@ -111,16 +111,22 @@ def _text_lines(handle, path: Path, warn, newline: str) -> Iterator[str]:
         yield decode(raw, f"{path}:{number}", warn)
 
 
+def json_records(lines: Iterable[str], path: Path) -> Iterator[tuple[str, object]]:
+    """(``file:line``, record) for each non-blank line of a JSONL text: the one JSONL reader
+    of predict's inputs and of summarize's and show's prediction rows."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            yield where, json.loads(line)
+        except json.JSONDecodeError as error:
+            raise WarwireError(f"{where}: malformed JSON ({error.msg})") from None
+
+
 def _records_jsonl(path: Path, warn) -> Iterator[Article]:
     with path.open("rb") as handle:
-        for number, line in enumerate(_text_lines(handle, path, warn, newline="\n"), start=1):
-            where = f"{path}:{number}"
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise WarwireError(f"{where}: malformed JSON ({error.msg})") from None
+        for where, record in json_records(_text_lines(handle, path, warn, newline="\n"), path):
             yield _record_article(record, where)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from warwire.errors import WarwireError
 from warwire.labels import LABELS, unknown_labels
 from warwire.prediction.casualties import CASUALTY, extract_figures
-from warwire.prediction.inputs import csv_records
+from warwire.prediction.inputs import csv_records, json_records
 
 SUMMARY_COLUMNS = (
     "article_id",
@@ -121,14 +121,8 @@ def _csv_rows(handle, path: Path) -> Iterator[dict]:
 
 
 def _jsonl_rows(handle, path: Path) -> Iterator[dict]:
-    for number, line in enumerate(handle, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise WarwireError(f"{path}:{number}: malformed JSON ({error.msg})") from None
-        yield _prediction_row(record, f"{path}:{number}")
+    for where, record in json_records(handle, path):
+        yield _prediction_row(record, where)
 
 
 def read_prediction_rows(path: Path) -> Iterator[dict]:
